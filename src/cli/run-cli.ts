@@ -1,0 +1,44 @@
+// Subcommand dispatch for the `bgproutes-live` command. Each subcommand lives in
+// commands/<name>.ts, takes its own arguments and the output streams, and returns an exit code.
+import { runMrtDump } from './commands/mrt-dump.ts'
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+  version: string
+}
+
+const USAGE = `usage: bgproutes-live <command> [options]
+
+commands:
+  mrt dump [--format bgpdump|json] FILE...   print the records of MRT files (RFC 6396), gzip/bzip2 or plain
+  help                                        this text
+  version                                     print the version
+
+Run 'bgproutes-live <command> --help' for a command's options.
+`
+
+export async function runCli (argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'mrt': {
+      const [sub, ...args] = rest
+      if (sub === 'dump') return await runMrtDump(args, io)
+      io.stderr.write(`bgproutes-live mrt: unknown subcommand ${JSON.stringify(sub ?? '')}; try 'bgproutes-live mrt dump FILE'\n`)
+      return 2
+    }
+    case 'version':
+    case '--version':
+      io.stdout.write(io.version + '\n')
+      return 0
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout.write(USAGE)
+      return command === undefined ? 2 : 0
+    default:
+      io.stderr.write(`bgproutes-live: unknown command ${JSON.stringify(command)}\n\n${USAGE}`)
+      return 2
+  }
+}
