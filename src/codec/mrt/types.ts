@@ -48,7 +48,10 @@ export interface MrtHeader {
   microseconds: number
   type: number
   subtype: number
-  /** Length of the message field, excluding the header (and for _ET, excluding the 4 µs octets). */
+  /**
+   * Length of the message field as decoded, excluding the header (and for _ET, excluding the 4 µs
+   * octets). For the TABLE_DUMP length bug (see table-dump.ts) this is the corrected length.
+   */
   length: number
   /** Byte offset of the record in the (decompressed) stream. */
   offset: number
@@ -102,8 +105,12 @@ export interface TableDumpEntry {
   originatedTime: number
   peerIp: string
   peerAs: number
-  /** Path attributes, 2-octet ASNs. */
+  /**
+   * Path attributes; 2-octet ASNs except in the non-standard subtypes 3 and 4 (IPv4/IPv6 with
+   * 4-octet peer AS, as bgpdump reads them), where `asn4` is true.
+   */
   attributes: Uint8Array
+  asn4: boolean
 }
 
 export interface PeerIndexEntry {
@@ -125,6 +132,12 @@ export interface PeerIndexTable {
 
 export interface RibEntry {
   peerIndex: number
+  /**
+   * The PEER_INDEX_TABLE entry `peerIndex` points at, from the latest table seen before this
+   * record; null when there is no table or the index is past its end (GoBGP writes index ==
+   * peer count for locally originated routes, see table-dump-v2.ts).
+   */
+  peer: PeerIndexEntry | null
   originatedTime: number
   /** RFC 8050 §4: present in the *_ADDPATH subtypes. */
   pathId: number | null
@@ -144,7 +157,40 @@ export interface RibRecord {
   entries: RibEntry[]
 }
 
-/** Anything else (other types, RIB_GENERIC, deprecated BGP type 5 ...): skipped and counted. */
+/** BGP (type 5) subtypes, deprecated MRT format (RFC 6396 §5.2; the MRTd / RIS 1999-2001 format). */
+export const BgpLegacySubtype = {
+  NULL: 0,
+  UPDATE: 1,
+  PREF_UPDATE: 2,
+  STATE_CHANGE: 3,
+  SYNC: 4,
+  OPEN: 5,
+  NOTIFY: 6,
+  KEEPALIVE: 7
+} as const
+
+/**
+ * Deprecated type BGP (5), subtypes UPDATE, OPEN, NOTIFY, KEEPALIVE and STATE_CHANGE. The record
+ * holds the BGP message without its 19-octet header; `message` is rebuilt as a whole BGP message
+ * (marker, length, type) so it decodes like Bgp4mpMessage.message. ASNs are always 2 octets.
+ */
+export interface BgpLegacyRecord {
+  kind: 'bgp-legacy'
+  header: MrtHeader
+  /** The sender of the message (MRTd "source"); for STATE_CHANGE the peer. */
+  peerAs: number
+  peerIp: string
+  /** The receiver (MRTd "destination"); 0 and '0.0.0.0' for STATE_CHANGE, which has none. */
+  localAs: number
+  localIp: string
+  /** Whole BGP message (RFC 4271 §4.1 header rebuilt); null for STATE_CHANGE. */
+  message: Uint8Array | null
+  /** RFC 6396 §4.4.1 state codes for STATE_CHANGE; 0 otherwise. */
+  oldState: number
+  newState: number
+}
+
+/** Anything else (other types, RIB_GENERIC, BGP type 5 SYNC/PREF_UPDATE ...): skipped and counted. */
 export interface UnsupportedRecord {
   kind: 'unsupported'
   header: MrtHeader
@@ -157,4 +203,7 @@ export type MrtRecord =
   | TableDumpEntry
   | PeerIndexTable
   | RibRecord
+  | BgpLegacyRecord
   | UnsupportedRecord
+
+export type MrtRecordKind = MrtRecord['kind']

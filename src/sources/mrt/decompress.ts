@@ -1,0 +1,23 @@
+// Which compression a file uses, told by its first octets (not its name), and a stream that
+// undoes it: gzip (RFC 1952 §2.3.1: ID1 0x1f, ID2 0x8b), bzip2 ("BZh", then the block size
+// digit), otherwise plain. Multi-member gzip (RFC 1952 §2.2) is read by node:zlib's Gunzip;
+// concatenated bzip2 streams by unbzip2-stream.
+
+import { createGunzip } from 'node:zlib'
+import type { Duplex } from 'node:stream'
+import unbzip2Stream from 'unbzip2-stream'
+
+export type Compression = 'gzip' | 'bzip2' | 'none'
+
+export function detectCompression (head: Uint8Array): Compression {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip'
+  if (head.length >= 3 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) return 'bzip2'
+  return 'none'
+}
+
+/** A stream that decompresses `compression`; null for 'none'. */
+export function createDecompressor (compression: Compression, chunkSize: number): Duplex | null {
+  if (compression === 'gzip') return createGunzip({ chunkSize })
+  if (compression === 'bzip2') return unbzip2Stream()
+  return null
+}
