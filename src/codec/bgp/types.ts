@@ -21,6 +21,12 @@ export interface PrefixList {
   pathIds: number[] | null
   /** True when at least one prefix has bits set past its length; consumers mask those. */
   hostBits?: boolean
+  /**
+   * Octets after the last whole prefix that do not make a prefix (a length past the family's
+   * maximum, or a prefix overrunning the field): the field is malformed (RFC 7606 §5.3).
+   * Kept so the message re-encodes exactly; the message carries the error.
+   */
+  trailing?: Uint8Array
 }
 
 // ---- Path attributes (RFC 4271 §4.3, §5), a discriminated union on `kind` ----
@@ -204,11 +210,18 @@ export interface UpdateMessage {
   withdrawn: PrefixList
   /** Path attributes in wire order. */
   attributes: PathAttribute[]
+  /**
+   * Octets of the path attributes field after the last whole attribute, when one overran
+   * the field (RFC 7606 §4: treat-as-withdraw). Kept so the message re-encodes exactly.
+   */
+  attributesTrailing?: Uint8Array
   /** NLRI field (IPv4 unicast). */
   nlri: PrefixList
   /**
-   * The strongest RFC 7606 error met while decoding, when it did not stop decoding
-   * (attribute discard or treat-as-withdraw). Discarded attributes stay in `attributes` as 'unknown'.
+   * The strongest RFC 7606 error met while decoding, when it did not stop decoding: any
+   * action, including session reset (e.g. a malformed NLRI field, RFC 7606 §5.3) and
+   * AFI/SAFI disable (a malformed MP_REACH_NLRI). Malformed and discarded attributes stay in
+   * `attributes` as 'unknown'; only unlocatable fields make decodeMessage throw.
    */
   error?: BgpDecodeError
 }
