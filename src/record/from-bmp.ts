@@ -55,7 +55,9 @@ export function bmpMeta (peer: BmpPeerHeader, station: BmpStation, receivedUs: n
   if (station.router.asn !== undefined) router.asn = station.router.asn
   if (station.router.name !== undefined) router.name = station.router.name
   router.view = bmpView(peer.peerType, peer.flags)
-  if (peer.peerType === PeerType.RD_INSTANCE) router.rd = formatRouteDistinguisher(peer.distinguisher)
+  // RFC 9069 §4.1: a Loc-RIB peer's distinguisher names the VRF/table when it is not zero.
+  const namesTable = peer.peerType === PeerType.LOC_RIB_INSTANCE && peer.distinguisher.some((b) => b !== 0)
+  if (peer.peerType === PeerType.RD_INSTANCE || namesTable) router.rd = formatRouteDistinguisher(peer.distinguisher)
   const time_us = peer.timestampSeconds !== 0 ? peer.timestampSeconds * 1_000_000 + peer.timestampMicros : receivedUs
   const vp = peer.peerType === PeerType.LOC_RIB_INSTANCE
     ? { ip: station.router.ip, asn: peer.asn }

@@ -261,12 +261,13 @@ function pushWithdrawal (out: Withdrawal[], family: NonUnicastFamily | undefined
  * the caller reports it (a BGP session sends a NOTIFICATION, MRT replay names the offset).
  */
 export function updateToRecord (update: UpdateMessage, meta: RecordMeta): UpdateRecord {
+  const error = update.error
+  // RFC 7606 §2: a session would be reset; the UPDATE means nothing a record can say. Checked
+  // before End-of-RIB, or an UPDATE whose fields could not be read would look like an empty one.
+  if (error !== undefined && error.action === ErrorAction.SESSION_RESET) throw error
   const eor = endOfRib(update)
   if (eor !== undefined) return makeUpdateRecord(meta, [], [], {}, eor)
 
-  const error = update.error
-  // RFC 7606 §2: a session would be reset; the UPDATE means nothing a record can say.
-  if (error !== undefined && error.action === ErrorAction.SESSION_RESET) throw error
   const { attrs, nextHop, mpReach, mpUnreach } = collectAttributes(update.attributes)
   const withdrawAll = error !== undefined && error.action >= ErrorAction.TREAT_AS_WITHDRAW
 

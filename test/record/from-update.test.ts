@@ -153,6 +153,12 @@ test('End-of-RIB: empty UPDATE is ipv4-unicast, lone empty MP_UNREACH names its 
   assert.equal(endOfRib(update([], [], ['10.0.0.0/8'])), undefined)
 })
 
+test('an UPDATE whose fields could not be read is a session reset, never an End-of-RIB', () => {
+  const msg = update([])
+  msg.error = new BgpDecodeError(3, 10, 'Withdrawn Routes overrun', { action: ErrorAction.SESSION_RESET })
+  assert.throws(() => updateToRecord(msg, META), (e: unknown) => e === msg.error)
+})
+
 test('RFC 7606 treat-as-withdraw: announced prefixes become withdrawals, attributes dropped', () => {
   const msg = update([
     attr.origin(0),
