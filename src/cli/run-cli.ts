@@ -1,6 +1,6 @@
 // Subcommand dispatch for the `bgproutes-live` command. Each subcommand lives in
 // commands/<name>.ts, takes its own arguments and the output streams, and returns an exit code.
-import { runMrtDump } from './commands/mrt-dump.ts'
+// Commands are imported when chosen, so that one does not pay for loading the others.
 
 export interface CliIo {
   stdout: NodeJS.WritableStream
@@ -12,6 +12,8 @@ const USAGE = `usage: bgproutes-live <command> [options]
 
 commands:
   mrt dump [--format bgpdump|json] FILE...   print the records of MRT files (RFC 6396), gzip/bzip2 or plain
+  keys create|list|revoke|set-limit|set-prefixes
+                                              manage API keys ('bgproutes-live keys help')
   help                                        this text
   version                                     print the version
 
@@ -23,10 +25,12 @@ export async function runCli (argv: string[], io: CliIo): Promise<number> {
   switch (command) {
     case 'mrt': {
       const [sub, ...args] = rest
-      if (sub === 'dump') return await runMrtDump(args, io)
+      if (sub === 'dump') return await (await import('./commands/mrt-dump.ts')).runMrtDump(args, io)
       io.stderr.write(`bgproutes-live mrt: unknown subcommand ${JSON.stringify(sub ?? '')}; try 'bgproutes-live mrt dump FILE'\n`)
       return 2
     }
+    case 'keys':
+      return await (await import('./commands/keys.ts')).runKeys(rest, io)
     case 'version':
     case '--version':
       io.stdout.write(io.version + '\n')

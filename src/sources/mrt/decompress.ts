@@ -5,7 +5,6 @@
 
 import { createGunzip } from 'node:zlib'
 import type { Duplex } from 'node:stream'
-import unbzip2Stream from 'unbzip2-stream'
 
 export type Compression = 'gzip' | 'bzip2' | 'none'
 
@@ -15,9 +14,12 @@ export function detectCompression (head: Uint8Array): Compression {
   return 'none'
 }
 
-/** A stream that decompresses `compression`; null for 'none'. */
-export function createDecompressor (compression: Compression, chunkSize: number): Duplex | null {
+/**
+ * A stream that decompresses `compression`; null for 'none'. The bzip2 decoder is loaded only
+ * for bzip2 files: loading it costs more than reading a small gzip file.
+ */
+export async function createDecompressor (compression: Compression, chunkSize: number): Promise<Duplex | null> {
   if (compression === 'gzip') return createGunzip({ chunkSize })
-  if (compression === 'bzip2') return unbzip2Stream()
+  if (compression === 'bzip2') return (await import('unbzip2-stream')).default()
   return null
 }

@@ -12,7 +12,7 @@ const MAX_QUEUED = 4
 
 export async function * readChunks (path: string, compression: Compression, highWaterMark: number): AsyncGenerator<Uint8Array, void, undefined> {
   const file = createReadStream(path, { highWaterMark })
-  const decompressor = createDecompressor(compression, highWaterMark)
+  const decompressor = await createDecompressor(compression, highWaterMark)
   const stream: Readable = decompressor === null ? file : file.pipe(decompressor) as unknown as Readable
   const queue: Uint8Array[] = []
   let done = false
