@@ -3,8 +3,13 @@ import neostandard from 'neostandard'
 export default [
   ...neostandard({ ts: true, ignores: ['node_modules/**', 'data/**', 'clients/python/**'] }),
   {
+    files: ['**/*.ts'],
     rules: {
-      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error'
+    }
+  },
+  {
+    rules: {
       camelcase: 'off'
     }
   }
