@@ -1,0 +1,148 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { DeliveryLog, ENTRY_OVERHEAD } from '../../src/matcher/delivery-log.ts'
+import type { SinceResult } from '../../src/matcher/delivery-log.ts'
+import type { UpdateFrame } from '../../src/matcher/frame.ts'
+import { rng } from './helpers.ts'
+
+function frame (n: number, pad = 0): UpdateFrame {
+  return { record_type: 'update', vp: '64500_192.0.2.1', sec: n, Usec: 0, prefixes: '10.0.0.0/8', collector: 'c'.repeat(1 + pad) }
+}
+
+function seqs (result: SinceResult): number[] {
+  assert.equal(result.kind, 'frames')
+  return result.kind === 'frames' ? result.frames.map((f) => f.seq) : []
+}
+
+test('frames are numbered per key from 1, with seq first in the text', () => {
+  const log = new DeliveryLog()
+  assert.equal(log.append('a', frame(1)).seq, 1)
+  assert.equal(log.append('a', frame(2)).seq, 2)
+  const b = log.append('b', frame(3))
+  assert.equal(b.seq, 1)
+  assert.ok(b.text.startsWith('{"seq":1,"record_type":"update",'))
+  assert.deepEqual(JSON.parse(b.text), { seq: 1, ...frame(3) })
+  assert.equal(log.lastSeq('a'), 2)
+  assert.equal(log.lastSeq('nobody'), 0)
+})
+
+test('since(seq) returns exactly the frames after seq: no gap, no duplicate', () => {
+  const log = new DeliveryLog({ maxFramesPerKey: 50 })
+  for (let i = 1; i <= 40; i++) log.append('k', frame(i))
+  assert.deepEqual(seqs(log.since('k', 0)), [...Array(40).keys()].map((i) => i + 1))
+  assert.deepEqual(seqs(log.since('k', 37)), [38, 39, 40])
+  assert.deepEqual(seqs(log.since('k', 40)), [])
+  const r = log.since('k', 38)
+  assert.ok(r.kind === 'frames')
+  assert.deepEqual(r.frames.map((f) => JSON.parse(f.text).sec), [39, 40])
+  assert.equal(r.lastSeq, 40)
+  assert.deepEqual(log.since('new-key', 0), { kind: 'frames', frames: [], lastSeq: 0 })
+})
+
+test('resume across ring wrap-around, at every point, with random reconnects', () => {
+  const random = rng(11)
+  const log = new DeliveryLog({ maxFramesPerKey: 16 })
+  let clientSeq = 0
+  const received: number[] = []
+  let lost = 0
+  for (let i = 1; i <= 2000; i++) {
+    log.append('k', frame(i))
+    if (random() < 0.2) {
+      // The client reconnects and resumes from what it has.
+      let r = log.since('k', clientSeq)
+      if (r.kind === 'too-old') {
+        assert.equal(r.oldestSeq, i - 15)
+        assert.ok(clientSeq + 1 < r.oldestSeq)
+        // The gateway says what was lost; the client goes on from the oldest frame kept.
+        lost += r.oldestSeq - 1 - clientSeq
+        clientSeq = r.oldestSeq - 1
+        r = log.since('k', clientSeq)
+      }
+      assert.equal(r.kind, 'frames')
+      if (r.kind !== 'frames') continue
+      for (const f of r.frames) {
+        assert.equal(f.seq, clientSeq + 1)
+        assert.equal(JSON.parse(f.text).sec, f.seq)
+        clientSeq = f.seq
+        received.push(f.seq)
+      }
+    }
+  }
+  assert.ok(received.length > 1000, `received ${received.length}`)
+  assert.ok(lost > 0, 'the too-old path was taken')
+  assert.equal(received.length + lost, clientSeq)
+  for (let i = 1; i < received.length; i++) assert.ok(received[i] > received[i - 1])
+})
+
+test('a seq older than the log is "too-old"; one past the last is "ahead"', () => {
+  const log = new DeliveryLog({ maxFramesPerKey: 10 })
+  for (let i = 1; i <= 25; i++) log.append('k', frame(i))
+  assert.deepEqual(log.since('k', 14), { kind: 'too-old', oldestSeq: 16, lastSeq: 25 })
+  assert.deepEqual(seqs(log.since('k', 15)), [16, 17, 18, 19, 20, 21, 22, 23, 24, 25])
+  assert.deepEqual(log.since('k', 0), { kind: 'too-old', oldestSeq: 16, lastSeq: 25 })
+  assert.deepEqual(log.since('k', 26), { kind: 'ahead', lastSeq: 25 })
+  assert.deepEqual(log.since('other', 3), { kind: 'ahead', lastSeq: 0 })
+  assert.throws(() => log.since('k', -1), RangeError)
+  assert.throws(() => log.since('k', 1.5), RangeError)
+  assert.equal(log.stats.evictedPerKey, 15)
+})
+
+test('the per-key byte bound evicts the key\'s oldest frames, and keeps at least the newest', () => {
+  const size = JSON.stringify({ seq: 1, ...frame(1, 99) }).length + ENTRY_OVERHEAD
+  const log = new DeliveryLog({ maxBytesPerKey: size * 3 + 10 })
+  for (let i = 1; i <= 5; i++) log.append('k', frame(i, 99))
+  assert.deepEqual(seqs(log.since('k', 2)), [3, 4, 5])
+  assert.equal(log.stats.evictedPerKey, 2)
+  const tiny = new DeliveryLog({ maxBytesPerKey: 10 })
+  tiny.append('k', frame(1))
+  tiny.append('k', frame(2))
+  assert.deepEqual(seqs(tiny.since('k', 1)), [2])
+  assert.equal(tiny.stats.frames, 1)
+})
+
+test('the global byte bound evicts the oldest frames of all keys first and is never exceeded for long', () => {
+  const size = JSON.stringify({ seq: 1, ...frame(1) }).length + ENTRY_OVERHEAD
+  const log = new DeliveryLog({ maxBytes: size * 10 })
+  for (let i = 1; i <= 6; i++) log.append('a', frame(i))
+  for (let i = 1; i <= 6; i++) log.append('b', frame(i))
+  // 12 frames into room for 10: a's two oldest go.
+  assert.deepEqual(log.since('a', 0), { kind: 'too-old', oldestSeq: 3, lastSeq: 6 })
+  assert.deepEqual(seqs(log.since('b', 0)), [1, 2, 3, 4, 5, 6])
+  assert.equal(log.stats.evictedGlobal, 2)
+  assert.equal(log.stats.frames, 10)
+  assert.ok(log.stats.bytes <= size * 10)
+  const random = rng(5)
+  for (let i = 0; i < 5000; i++) {
+    log.append(random() < 0.5 ? 'a' : 'c' + String(Math.floor(random() * 20)), frame(i))
+    assert.ok(log.stats.bytes <= size * 10 + 20) // seq digits grow a little
+    assert.ok(log.stats.frames <= 10)
+  }
+  // Each key still resumes with no gap from its oldest kept frame.
+  const r = log.since('a', log.lastSeq('a') - 1)
+  assert.deepEqual(seqs(r), [log.lastSeq('a')])
+})
+
+test('global eviction skips frames the key already evicted, and memory of that bookkeeping stays bounded', () => {
+  const log = new DeliveryLog({ maxFramesPerKey: 2, maxBytes: 10_000_000 })
+  for (let i = 1; i <= 100_000; i++) log.append('k' + String(i % 3), frame(i))
+  assert.equal(log.stats.frames, 6)
+  assert.equal(log.stats.evictedPerKey, 100_000 - 6)
+  const order = log as unknown as { order: unknown[], orderHead: number }
+  assert.ok(order.order.length - order.orderHead < 4 * 6 + 1024 + 2)
+})
+
+test('seq survives everything but dropKey', () => {
+  const log = new DeliveryLog({ maxFramesPerKey: 1 })
+  for (let i = 1; i <= 5; i++) log.append('k', frame(i))
+  assert.equal(log.append('k', frame(6)).seq, 6)
+  assert.equal(log.dropKey('k'), true)
+  assert.equal(log.dropKey('k'), false)
+  assert.equal(log.stats.frames, 0)
+  assert.equal(log.stats.bytes, 0)
+  assert.equal(log.append('k', frame(7)).seq, 1)
+})
+
+test('bounds must be positive', () => {
+  assert.throws(() => new DeliveryLog({ maxFramesPerKey: 0 }), RangeError)
+  assert.throws(() => new DeliveryLog({ maxBytes: -1 }), RangeError)
+})
