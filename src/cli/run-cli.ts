@@ -12,6 +12,9 @@ const USAGE = `usage: bgproutes-live <command> [options]
 
 commands:
   mrt dump [--format bgpdump|json] FILE...   print the records of MRT files (RFC 6396), gzip/bzip2 or plain
+  collect [--config FILE] [--listen-bgp ADDR:PORT] [--listen-bmp ADDR:PORT]
+                                              run the BGP route collector and BMP station,
+                                              records as JSON lines on stdout
   keys create|list|revoke|set-limit|set-prefixes
                                               manage API keys ('bgproutes-live keys help')
   help                                        this text
@@ -29,6 +32,8 @@ export async function runCli (argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`bgproutes-live mrt: unknown subcommand ${JSON.stringify(sub ?? '')}; try 'bgproutes-live mrt dump FILE'\n`)
       return 2
     }
+    case 'collect':
+      return await (await import('./commands/collect.ts')).runCollect(rest, io)
     case 'keys':
       return await (await import('./commands/keys.ts')).runKeys(rest, io)
     case 'version':

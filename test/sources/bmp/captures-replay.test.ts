@@ -81,7 +81,8 @@ test('replay: pmacct 200, Huawei: Loc-RIB records carry the router, its sysName 
     time_us: 1682500576228879,
     source: 'test-bmp',
     vp: { ip: '127.0.0.1', asn: 65537 },
-    router: { ip: '127.0.0.1', asn: 65537, name: 'ipf-zbl1843-r-daisy-61', view: 'loc-rib' },
+    // RFC 9069 §4.1: this Loc-RIB peer's non-zero distinguisher names its VRF.
+    router: { ip: '127.0.0.1', asn: 65537, name: 'ipf-zbl1843-r-daisy-61', view: 'loc-rib', rd: '64499:11' },
     announce: [{ next_hop: '2001:db8:11::153', prefixes: ['2001:db8::10/128'] }],
     withdraw: [],
     attrs: {
