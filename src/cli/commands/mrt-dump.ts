@@ -144,7 +144,9 @@ async function dumpBgpdump (file: string, io: MrtDumpIo, output: Output): Promis
   try {
     try {
       for await (const chunk of readChunks(file, compression, READ_SIZE)) {
-        framing.push(chunk)
+        // Plain Uint8Arrays only: the renderer then sees one kind of array (Buffers from the
+        // stream and the framing's own Uint8Arrays would make its hot functions polymorphic).
+        framing.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
         render()
         await flush(false)
         if (output.closed) return true

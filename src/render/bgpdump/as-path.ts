@@ -12,25 +12,27 @@
 // (count(AS_PATH) - count(AS4_PATH)) ASes are covered (the last copy of a sequence trimmed), then
 // AS4_PATH as it is. bgpdump never moves past the first segment, which RFC 6793 §4.2.3 would;
 // we reproduce that, as -m output is what is being matched.
+// The text is written as bytes (writeAsPath); asPathText is the same as a string.
 
-import { DECIMAL } from './format-address.ts'
+import { writeAscii, writeDecimal } from './write-bytes.ts'
 
 export const AS_PATH_ERROR = '! Error !'
 const MAX_TEXT = 8000
+/** Room writeAsPath may need: the text, cut past MAX_TEXT - 100, one more ASN and "...". */
+export const AS_PATH_ROOM = MAX_TEXT + 16
 
-const OPEN = ['', '{', ' ', '(', '[']
-const CLOSE = ['', '}', ' ', ')', ']']
+// Brackets by segment type ({ } sets, ( ) confed sequences, [ ] confed sets); 0 for none.
+const OPEN = new Uint8Array([0, 123, 0, 40, 91])
+const CLOSE = new Uint8Array([0, 125, 0, 41, 93])
 
-/** The AS count of the latest asPathText() call (0 after an error). */
+/** The AS count of the latest asPathText() / writeAsPath() call (0 after an error). */
 export let asPathCount = 0
 
-function asnText (n: number): string {
-  return n < 256 ? DECIMAL[n] : String(n)
-}
+const scratch = Buffer.allocUnsafeSlow(AS_PATH_ROOM)
 
-/** Text of the AS path segments in `buf[start, end)`, ASNs of `asnSize` octets. */
-export function asPathText (buf: Uint8Array, start: number, end: number, asnSize: number): string {
-  let out = ''
+/** Text of the AS path segments in `buf[start, end)`, ASNs of `asnSize` octets, at `out[q]`; returns its end. */
+export function writeAsPath (out: Uint8Array, q: number, buf: Uint8Array, start: number, end: number, asnSize: number): number {
+  const q0 = q
   let prevType = 2
   let space = false
   let count = 0
@@ -41,42 +43,53 @@ export function asPathText (buf: Uint8Array, start: number, end: number, asnSize
     const length = p + 1 < end ? buf[p + 1] : 0
     if (type < 1 || type > 4 || p + 2 + length * asnSize > end) {
       asPathCount = 0
-      return AS_PATH_ERROR
+      return writeAscii(out, q0, AS_PATH_ERROR)
     }
-    if (prevType !== 2) out += CLOSE[prevType]
-    if (space) out += ' '
-    if (type !== 2) out += OPEN[type]
+    if (prevType !== 2) out[q++] = CLOSE[prevType]
+    if (space) out[q++] = 32
+    if (type !== 2) out[q++] = OPEN[type]
     space = false
-    count += type === 1 || type === 4 ? 1 : length
-    const sep = type === 1 || type === 4 ? ',' : ' '
-    let q = p + 2
-    for (let i = 0; i < length; i++, q += asnSize) {
-      if (space) out += sep
+    const set = type === 1 || type === 4
+    count += set ? 1 : length
+    const sep = set ? 44 : 32
+    let r = p + 2
+    for (let i = 0; i < length; i++, r += asnSize) {
+      if (space) out[q++] = sep
       else space = true
-      out += asnText(asnSize === 4 ? ((buf[q] << 24) | (buf[q + 1] << 16) | (buf[q + 2] << 8) | buf[q + 3]) >>> 0 : (buf[q] << 8) | buf[q + 1])
-      if (out.length > MAX_TEXT - 100) {
+      q = writeDecimal(out, q, asnSize === 4 ? ((buf[r] << 24) | (buf[r + 1] << 16) | (buf[r + 2] << 8) | buf[r + 3]) >>> 0 : (buf[r] << 8) | buf[r + 1])
+      if (q - q0 > MAX_TEXT - 100) {
         asPathCount = count
-        return out + '...'
+        out[q] = 46
+        out[q + 1] = 46
+        out[q + 2] = 46
+        return q + 3
       }
     }
     prevType = type
     lastType = type
-    p = q
+    p = r
   }
-  if (lastType !== 0 && lastType !== 2) out += CLOSE[lastType]
+  if (lastType !== 0 && lastType !== 2) out[q++] = CLOSE[lastType]
   asPathCount = count
-  return out
+  return q
+}
+
+/** Text of the AS path segments in `buf[start, end)`, ASNs of `asnSize` octets. */
+export function asPathText (buf: Uint8Array, start: number, end: number, asnSize: number): string {
+  return scratch.toString('latin1', 0, writeAsPath(scratch, 0, buf, start, end, asnSize))
 }
 
 /**
  * bgpdump's merge of a 2-octet AS_PATH (`path`, `pathCount` ASes) with AS4_PATH (`newPath`,
- * `newCount`), as the text of the merged path; null when bgpdump keeps AS_PATH unchanged.
+ * `newCount`), its text written at `out[q]`; returns its end, or -1 (nothing written) when
+ * bgpdump keeps AS_PATH unchanged.
  */
-export function mergedAsPathText (
+export function writeMergedAsPath (
+  out: Uint8Array, q: number,
   path: Uint8Array, pathStart: number, pathEnd: number, pathCount: number,
   newPath: Uint8Array, newStart: number, newEnd: number, newCount: number
-): string | null {
-  if (pathCount < newCount) return null
+): number {
+  if (pathCount < newCount) return -1
   const leading = pathCount - newCount
   const parts: number[] = []
   let count = 0
@@ -94,12 +107,21 @@ export function mergedAsPathText (
     }
     parts.push(type, take)
     for (let i = 0; i < take; i++) {
-      const q = pathStart + 2 + 2 * i
-      parts.push(0, 0, q < pathEnd ? path[q] : 0, q + 1 < pathEnd ? path[q + 1] : 0)
+      const r = pathStart + 2 + 2 * i
+      parts.push(0, 0, r < pathEnd ? path[r] : 0, r + 1 < pathEnd ? path[r + 1] : 0)
     }
   }
   const merged = new Uint8Array(parts.length + (newEnd - newStart))
   merged.set(parts, 0)
   merged.set(newPath.subarray(newStart, newEnd), parts.length)
-  return asPathText(merged, 0, merged.length, 4)
+  return writeAsPath(out, q, merged, 0, merged.length, 4)
+}
+
+/** writeMergedAsPath as a string; null when bgpdump keeps AS_PATH unchanged. */
+export function mergedAsPathText (
+  path: Uint8Array, pathStart: number, pathEnd: number, pathCount: number,
+  newPath: Uint8Array, newStart: number, newEnd: number, newCount: number
+): string | null {
+  const end = writeMergedAsPath(scratch, 0, path, pathStart, pathEnd, pathCount, newPath, newStart, newEnd, newCount)
+  return end < 0 ? null : scratch.toString('latin1', 0, end)
 }

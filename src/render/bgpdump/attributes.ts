@@ -14,14 +14,19 @@
 // - 2-octet sessions merge AS4_PATH into AS_PATH the bgpdump way (as-path.ts), unless both
 //   AGGREGATOR and AS4_AGGREGATOR are present and AGGREGATOR is not AS_TRANS (then neither
 //   merge happens); 4-octet sessions ignore AS4_PATH and AS4_AGGREGATOR.
+// Reading keeps where AS_PATH, AS4_PATH and COMMUNITIES are; their text is written as bytes,
+// straight into the tail, only when a line needs it.
 
-import { asPathCount, asPathText, mergedAsPathText } from './as-path.ts'
-import { communitiesText } from './communities.ts'
+import { AS_PATH_ROOM, asPathCount, writeAsPath, writeMergedAsPath } from './as-path.ts'
+import { AsciiBytes } from './byte-sink.ts'
+import { COMMUNITIES_ROOM, writeCommunities } from './communities.ts'
 import { u16, u32, u8 } from './read.ts'
-import { formatIpv4At, formatIpv4Number, formatIpv6At } from './format-address.ts'
+import { formatIpv4At, formatIpv6At } from './format-address.ts'
+import { writeAscii, writeDecimal, writeIpv4Number, writeSigned } from './write-bytes.ts'
 
 const AS_TRANS = 23456
 const NONE = 0xffffffff
+const PIPE = 124
 
 export const Attr = {
   ORIGIN: 1,
@@ -45,20 +50,35 @@ export function mpSlot (afi: number, safi: number): number {
 
 const SLOTS = 12
 
+/** Room a tail may need: AS path, communities and the short fields. */
+export const TAIL_ROOM = AS_PATH_ROOM + COMMUNITIES_ROOM + 512
+
+/** AS4_PATH text written only for its AS count. */
+const countScratch = new Uint8Array(AS_PATH_ROOM)
+/** Tails returned as strings (the record types that build their lines as text). */
+const stringTail = new AsciiBytes(TAIL_ROOM)
+
 /** The attributes of one list. One instance is reused: rendering is synchronous. */
 export class BgpdumpAttributes {
   /** Bit (type - 1) set for every attribute type 1-32 seen. */
   flags = 0
   origin = 255
-  asPath: string | null = null
   nextHop = NONE
   med = 0
   localPref = 0
-  community = ''
   aggregatorAs = 0
   aggregatorAddr = NONE
-  /** The buffer the MP prefix lists below point into. */
+  /** The buffer the positions below point into. */
   buf: Uint8Array = new Uint8Array(0)
+  asn4 = false
+  /** AS_PATH (the first one), -1 when absent; AS4_PATH when it is to be merged, else -1. */
+  asPathStart = -1
+  asPathEnd = -1
+  as4PathStart = -1
+  as4PathEnd = -1
+  /** COMMUNITIES (the last one); an empty range when absent. */
+  communitiesStart = 0
+  communitiesEnd = 0
   /** MP_REACH_NLRI per slot: 0 absent, else 1 + next hop length; next hop (32 octets) and NLRI bounds. */
   readonly reach = new Int32Array(SLOTS)
   readonly reachNextHop = new Uint8Array(SLOTS * 32)
@@ -69,13 +89,6 @@ export class BgpdumpAttributes {
   readonly unreachStart = new Int32Array(SLOTS)
   readonly unreachEnd = new Int32Array(SLOTS)
 
-  private tailPlain: string | null = null
-  private tailV4: string | null = null
-  private tailV4Slot = -1
-  private tailV6: string | null = null
-  private tailV6Slot = -1
-  private endText: string | null = null
-
   has (type: number): boolean {
     return (this.flags & (1 << (type - 1))) !== 0
   }
@@ -85,26 +98,60 @@ export class BgpdumpAttributes {
     return this.origin === 0 ? 'IGP' : this.origin === 1 ? 'EGP' : 'INCOMPLETE'
   }
 
-  /** `COMMUNITIES|AG|AGGREGATOR|\n`, the end of every line. */
-  private end (): string {
-    if (this.endText === null) {
-      const ag = this.has(Attr.ATOMIC_AGGREGATE) ? 'AG|' : 'NAG|'
-      const community = this.has(Attr.COMMUNITIES) ? this.community + '|' + ag : '|' + ag
-      this.endText = community + (this.aggregatorAddr !== NONE ? this.aggregatorAs + ' ' + formatIpv4Number(this.aggregatorAddr) + '|\n' : '|\n')
-    }
-    return this.endText
+  /** The AS path text (AS4_PATH merged in as bgpdump does) at `out[q]`; returns its end. */
+  writeAsPath (out: Uint8Array, q: number): number {
+    if (this.asPathStart < 0) return q
+    const buf = this.buf
+    const end = writeAsPath(out, q, buf, this.asPathStart, this.asPathEnd, this.asn4 ? 4 : 2)
+    if (this.as4PathStart < 0) return end
+    const pathCount = asPathCount
+    writeAsPath(countScratch, 0, buf, this.as4PathStart, this.as4PathEnd, 4)
+    const merged = writeMergedAsPath(out, q, buf, this.asPathStart, this.asPathEnd, pathCount, buf, this.as4PathStart, this.as4PathEnd, asPathCount)
+    return merged < 0 ? end : merged
   }
 
   /** `|AS_PATH|ORIGIN|` */
-  private pathOrigin (): string {
-    return '|' + (this.asPath ?? '') + '|' + this.originText() + '|'
+  private pathOrigin (out: Uint8Array, q: number): number {
+    out[q++] = PIPE
+    q = this.writeAsPath(out, q)
+    out[q++] = PIPE
+    q = writeAscii(out, q, this.originText())
+    out[q++] = PIPE
+    return q
   }
 
-  /** `NEXT_HOP|LOCAL_PREF|MED|`; `signed`: printed with %d, as bgpdump does for MP IPv4 NLRI. */
-  private nextHopPrefMed (nextHop: string, signed: boolean): string {
+  /** `|LOCAL_PREF|MED|` after the next hop; `signed`: printed with %d, as bgpdump does for MP IPv4 NLRI. */
+  private prefMed (out: Uint8Array, q: number, signed: boolean): number {
     const pref = this.has(Attr.LOCAL_PREF) ? this.localPref : 0
     const med = this.has(Attr.MED) ? this.med : 0
-    return signed ? nextHop + '|' + (pref | 0) + '|' + (med | 0) + '|' : nextHop + '|' + pref + '|' + med + '|'
+    out[q++] = PIPE
+    q = signed ? writeSigned(out, q, pref) : writeDecimal(out, q, pref)
+    out[q++] = PIPE
+    q = signed ? writeSigned(out, q, med) : writeDecimal(out, q, med)
+    out[q++] = PIPE
+    return q
+  }
+
+  /** `COMMUNITIES|AG|AGGREGATOR|\n`, the end of every line. */
+  private end (out: Uint8Array, q: number): number {
+    q = writeCommunities(out, q, this.buf, this.communitiesStart, this.communitiesEnd)
+    out[q++] = PIPE
+    if (this.has(Attr.ATOMIC_AGGREGATE)) {
+      out[q++] = 65 // A
+    } else {
+      out[q++] = 78 // N
+      out[q++] = 65 // A
+    }
+    out[q++] = 71 // G
+    out[q++] = PIPE
+    if (this.aggregatorAddr !== NONE) {
+      q = writeDecimal(out, q, this.aggregatorAs)
+      out[q++] = 32
+      q = writeIpv4Number(out, q, this.aggregatorAddr)
+    }
+    out[q++] = PIPE
+    out[q++] = 10
+    return q
   }
 
   /** The MP next hop of a slot as text: 4 octets IPv4, 16 or 32 IPv6 (the global one); else null. */
@@ -116,32 +163,51 @@ export class BgpdumpAttributes {
   }
 
   /** Line tail after the prefix for NLRI of the UPDATE's own field: NEXT_HOP attribute. */
-  tail (): string {
-    if (this.tailPlain === null) this.tailPlain = this.pathOrigin() + this.nextHopPrefMed(formatIpv4Number(this.nextHop), false) + this.end()
-    return this.tailPlain
+  writeTail (tail: AsciiBytes): void {
+    tail.reserve(TAIL_ROOM)
+    const out = tail.bytes
+    let q = this.pathOrigin(out, 0)
+    q = writeIpv4Number(out, q, this.nextHop)
+    tail.length = this.end(out, this.prefMed(out, q, false))
   }
 
   /**
    * Tail for IPv4 NLRI of MP_REACH_NLRI: the MP next hop, LOCAL_PREF and MED printed signed;
    * with a next hop of another length than 4, 16, 32 bgpdump leaves out those three fields.
    */
-  tailMpV4 (slot: number): string {
-    if (this.tailV4 === null || this.tailV4Slot !== slot) {
-      const nextHop = this.mpNextHop(slot)
-      this.tailV4 = this.pathOrigin() + (nextHop === null ? '' : this.nextHopPrefMed(nextHop, true)) + this.end()
-      this.tailV4Slot = slot
-    }
-    return this.tailV4
+  writeTailMpV4 (tail: AsciiBytes, slot: number): void {
+    tail.reserve(TAIL_ROOM)
+    const out = tail.bytes
+    let q = this.pathOrigin(out, 0)
+    const nextHop = this.mpNextHop(slot)
+    if (nextHop !== null) q = this.prefMed(out, writeAscii(out, q, nextHop), true)
+    tail.length = this.end(out, q)
   }
 
   /** Tail for IPv6 NLRI of MP_REACH_NLRI; with a next hop of an odd length bgpdump leaves out AS_PATH to MED. */
-  tailMpV6 (slot: number): string {
-    if (this.tailV6 === null || this.tailV6Slot !== slot) {
-      const nextHop = this.mpNextHop(slot)
-      this.tailV6 = (nextHop === null ? '|' : this.pathOrigin() + this.nextHopPrefMed(nextHop, false)) + this.end()
-      this.tailV6Slot = slot
-    }
-    return this.tailV6
+  writeTailMpV6 (tail: AsciiBytes, slot: number): void {
+    tail.reserve(TAIL_ROOM)
+    const out = tail.bytes
+    const nextHop = this.mpNextHop(slot)
+    let q = 0
+    if (nextHop === null) out[q++] = PIPE
+    else q = this.prefMed(out, writeAscii(out, this.pathOrigin(out, q), nextHop), false)
+    tail.length = this.end(out, q)
+  }
+
+  /** The tail of writeTail as a string. */
+  tail (): string {
+    this.writeTail(stringTail)
+    return stringTail.toString()
+  }
+
+  /** `|AS_PATH|ORIGIN|NEXT_HOP|LOCAL_PREF|MED|COMMUNITIES|AG|AGGREGATOR|\n` with the given next hop text. */
+  private tailWith (nextHop: string): string {
+    stringTail.reserve(TAIL_ROOM)
+    const out = stringTail.bytes
+    const q = writeAscii(out, this.pathOrigin(out, 0), nextHop)
+    stringTail.length = this.end(out, this.prefMed(out, q, false))
+    return stringTail.toString()
   }
 
   /** Tail of TABLE_DUMP_V2 lines: the MP next hop of IPv6, else IPv4 unicast, else NEXT_HOP. */
@@ -149,7 +215,7 @@ export class BgpdumpAttributes {
     if (this.has(Attr.MP_REACH)) {
       let slot = mpSlot(2, 1)
       if (this.reach[slot] === 0) slot = mpSlot(1, 1)
-      if (this.reach[slot] !== 0) return this.pathOrigin() + this.nextHopPrefMed(this.mpNextHop(slot) ?? '', false) + this.end()
+      if (this.reach[slot] !== 0) return this.tailWith(this.mpNextHop(slot) ?? '')
     }
     return this.tail()
   }
@@ -158,7 +224,7 @@ export class BgpdumpAttributes {
   tailTableDump (): string {
     const slot = mpSlot(2, 1)
     if (this.has(Attr.MP_REACH) && this.reach[slot] !== 0) {
-      return this.pathOrigin() + this.nextHopPrefMed(formatIpv6At(this.reachNextHop, slot * 32, slot * 32 + 16), false) + this.end()
+      return this.tailWith(formatIpv6At(this.reachNextHop, slot * 32, slot * 32 + 16))
     }
     return this.tail()
   }
@@ -168,30 +234,33 @@ export class BgpdumpAttributes {
    * COMMUNITIES there, so the two run together.
    */
   tailLegacy (): string {
-    const pref = this.has(Attr.LOCAL_PREF) ? this.localPref : 0
-    const med = this.has(Attr.MED) ? this.med : 0
-    return this.pathOrigin() + formatIpv4Number(this.nextHop) + '|' + pref + '|' + med + this.end()
+    stringTail.reserve(TAIL_ROOM)
+    const out = stringTail.bytes
+    let q = writeIpv4Number(out, this.pathOrigin(out, 0), this.nextHop)
+    q = this.prefMed(out, q, false) - 1 // no '|' after MED
+    stringTail.length = this.end(out, q)
+    return stringTail.toString()
   }
 
-  reset (buf: Uint8Array): void {
+  reset (buf: Uint8Array, asn4: boolean): void {
+    // Only MP_REACH_NLRI / MP_UNREACH_NLRI fill the slots, and they set their flags.
+    if (this.has(Attr.MP_REACH)) this.reach.fill(0)
+    if (this.has(Attr.MP_UNREACH)) this.unreach.fill(0)
     this.flags = 0
     this.origin = 255
-    this.asPath = null
     this.nextHop = NONE
     this.med = 0
     this.localPref = 0
-    this.community = ''
     this.aggregatorAs = 0
     this.aggregatorAddr = NONE
     this.buf = buf
-    this.reach.fill(0)
-    this.unreach.fill(0)
-    this.tailPlain = null
-    this.tailV4 = null
-    this.tailV4Slot = -1
-    this.tailV6 = null
-    this.tailV6Slot = -1
-    this.endText = null
+    this.asn4 = asn4
+    this.asPathStart = -1
+    this.asPathEnd = -1
+    this.as4PathStart = -1
+    this.as4PathEnd = -1
+    this.communitiesStart = 0
+    this.communitiesEnd = 0
   }
 }
 
@@ -201,7 +270,7 @@ export class BgpdumpAttributes {
  * by the prefix line writers).
  */
 export function readAttributes (attrs: BgpdumpAttributes, buf: Uint8Array, start: number, end: number, asn4: boolean): void {
-  attrs.reset(buf)
+  attrs.reset(buf, asn4)
   let asPathStart = -1
   let asPathEnd = -1
   let as4PathStart = -1
@@ -245,7 +314,10 @@ export function readAttributes (attrs: BgpdumpAttributes, buf: Uint8Array, start
           attrs.aggregatorAddr = u32(buf, v + 2, e)
         }
         break
-      case Attr.COMMUNITIES: attrs.community = communitiesText(buf, v, e); break
+      case Attr.COMMUNITIES:
+        attrs.communitiesStart = v
+        attrs.communitiesEnd = e
+        break
       case Attr.MP_REACH: readMpReach(attrs, buf, v, e); break
       case Attr.MP_UNREACH: readMpUnreach(attrs, buf, v, e); break
       case Attr.AS4_PATH:
@@ -260,18 +332,17 @@ export function readAttributes (attrs: BgpdumpAttributes, buf: Uint8Array, start
         break
     }
   }
-  if (asPathStart >= 0) attrs.asPath = asPathText(buf, asPathStart, asPathEnd, asn4 ? 4 : 2)
+  attrs.asPathStart = asPathStart
+  attrs.asPathEnd = asPathEnd
   if (asn4) return
-  const pathCount = asPathCount
   if (attrs.has(Attr.AGGREGATOR) && attrs.has(Attr.AS4_AGGREGATOR)) {
     if (attrs.aggregatorAs !== AS_TRANS) return
     attrs.aggregatorAs = as4AggregatorAs
     attrs.aggregatorAddr = as4AggregatorAddr
   }
-  if (as4PathStart < 0 || attrs.asPath === null) return
-  asPathText(buf, as4PathStart, as4PathEnd, 4)
-  const merged = mergedAsPathText(buf, asPathStart, asPathEnd, pathCount, buf, as4PathStart, as4PathEnd, asPathCount)
-  if (merged !== null) attrs.asPath = merged
+  if (as4PathStart < 0 || asPathStart < 0) return
+  attrs.as4PathStart = as4PathStart
+  attrs.as4PathEnd = as4PathEnd
 }
 
 /**

@@ -16,15 +16,18 @@ import { formatIpv4At, formatIpv6At } from './format-address.ts'
 import { u16, u32, u8 } from './read.ts'
 import type { UpdateHeads } from './update-lines.ts'
 import { updateLines } from './update-lines.ts'
+import { writeAscii, writeBytes, writeDecimal } from './write-bytes.ts'
 
 const TYPE_ET = 17
 const AFI_IP = 1
 const AFI_IP6 = 2
 const BGP_UPDATE = 2
+const PIPE = 124
 
 const FORMAT_NAMES: readonly string[] = ['BGP4MP', 'BGP4MP_AP', 'BGP4MP_LOCAL', 'BGP4MP_LOCAL_AP', 'BGP4MP_ET', 'BGP4MP_ET_AP', 'BGP4MP_ET_LOCAL', 'BGP4MP_ET_LOCAL_AP']
+const FORMAT_BYTES: readonly Uint8Array[] = FORMAT_NAMES.map((name) => Buffer.from(name, 'latin1'))
 
-const heads: UpdateHeads = { withdraw: new AsciiBytes(), announce: new AsciiBytes(), withdraw6: new AsciiBytes() }
+const heads: UpdateHeads = { line: new AsciiBytes(), letterAt: 0, withdraw6: null }
 const withdraw6 = new AsciiBytes()
 const zeros16 = new Uint8Array(16)
 
@@ -33,9 +36,15 @@ export class Bgp4mpText {
   private peerBytes = new Uint8Array(16)
   private peerLength = -1
   private peerText = ''
+  /** peerText as bytes. */
+  private readonly peerAscii = new Uint8Array(64)
+  private peerAsciiLength = 0
   private timeSeconds = -1
   private timeMicros = -1
   private timeText = ''
+  private secondsSeen = -1
+  private readonly secondsAscii = new Uint8Array(16)
+  private secondsAsciiLength = 0
 
   peer (buf: Uint8Array, pos: number, length: number, end: number): string {
     const bytes = this.peerBytes
@@ -47,7 +56,14 @@ export class Bgp4mpText {
     for (let i = 0; i < length; i++) bytes[i] = u8(buf, pos + i, end)
     this.peerLength = length
     this.peerText = length === 4 ? formatIpv4At(bytes, 0, 4) : formatIpv6At(bytes, 0, 16)
+    this.peerAsciiLength = writeAscii(this.peerAscii, 0, this.peerText)
     return this.peerText
+  }
+
+  /** peer(), written at `out[q]`; returns its end. */
+  writePeer (out: Uint8Array, q: number, buf: Uint8Array, pos: number, length: number, end: number): number {
+    this.peer(buf, pos, length, end)
+    return writeBytes(out, q, this.peerAscii, 0, this.peerAsciiLength)
   }
 
   time (seconds: number, micros: number, et: boolean): string {
@@ -58,6 +74,24 @@ export class Bgp4mpText {
       this.timeText = et ? s + '.' + (micros < 100000 ? String(micros + 1000000).slice(1) : String(micros)) : s
     }
     return this.timeText
+  }
+
+  /** time(), written at `out[q]`; returns its end. */
+  writeTime (out: Uint8Array, q: number, seconds: number, micros: number, et: boolean): number {
+    if (seconds !== this.secondsSeen) {
+      this.secondsSeen = seconds
+      this.secondsAsciiLength = writeDecimal(this.secondsAscii, 0, seconds)
+    }
+    q = writeBytes(out, q, this.secondsAscii, 0, this.secondsAsciiLength)
+    if (!et) return q
+    out[q++] = 46 // '.'
+    if (micros >= 1000000) return writeDecimal(out, q, micros)
+    for (let i = 5; i >= 0; i--) {
+      const t = (micros / 10) | 0
+      out[q + i] = 48 + micros - 10 * t
+      micros = t
+    }
+    return q + 6
   }
 }
 
@@ -72,9 +106,8 @@ export function bgp4mpLines (out: ByteSink, text: Bgp4mpText, type: number, subt
   }
   const end = body.length
   const length = end - start
-  const time = text.time(timestamp, micros, et)
   if (subtype === 0 || subtype === 5) {
-    out.ascii(stateLine(text, et, subtype === 5 ? 4 : 2, time, body, start, end, length))
+    out.ascii(stateLine(text, et, subtype === 5 ? 4 : 2, text.time(timestamp, micros, et), body, start, end, length))
     return
   }
   if (subtype !== 1 && (subtype < 4 || subtype > 11)) return
@@ -87,43 +120,55 @@ export function bgp4mpLines (out: ByteSink, text: Bgp4mpText, type: number, subt
   const ifIndex = u16(body, p, end)
   let afi = u16(body, p + 2, end)
   p += 4
-  let peer: string
   let peerPos = -1
+  let peerLength = 0
   let markerStart: number
   if (afi === AFI_IP) {
     peerPos = p
-    peer = text.peer(body, p, 4, end)
+    peerLength = 4
     markerStart = p + 8
   } else if (afi === AFI_IP6) {
-    peer = text.peer(body, p, 16, end)
+    peerPos = p
+    peerLength = 16
     markerStart = p + 32
   } else if (afi === 0xffff && ifIndex === 0xffff) {
     // Zebra wrote no interface, family or addresses: those 4 octets start the marker.
     afi = AFI_IP
-    peer = '0.0.0.0'
     markerStart = p - 4
   } else {
     return
   }
-  for (let i = 0; i < 16; i++) if (u8(body, markerStart + i, end) !== 0xff) return
+  if (markerStart + 16 <= end) {
+    for (let i = markerStart; i < markerStart + 16; i++) if (body[i] !== 0xff) return
+  } else {
+    for (let i = 0; i < 16; i++) if (u8(body, markerStart + i, end) !== 0xff) return
+  }
   const size = u16(body, markerStart + 16, end)
   const messageEnd = Math.min(markerStart + 18 + Math.max(0, size - 18), end)
   const bodyStart = Math.min(markerStart + 19, messageEnd)
   if (u8(body, markerStart + 18, messageEnd) !== BGP_UPDATE) return
-  const name = FORMAT_NAMES[(et ? 4 : 0) + (local ? 2 : 0) + (addPath ? 1 : 0)]
-  const lineHead = '|' + time
-  const peerPart = '|' + peer + '|' + peerAs + '|'
-  // One string for both heads: the A head is the W head with one letter changed.
-  heads.withdraw.set(name + lineHead + '|W' + peerPart)
-  heads.announce.copyFrom(heads.withdraw)
-  heads.announce.bytes[name.length + lineHead.length + 1] = 65 // 'A'
-  heads.withdraw6 = heads.withdraw
+  // The head of W and A lines alike, the letter set by updateLines.
+  const head = heads.line
+  const h = head.bytes
+  const name = FORMAT_BYTES[(et ? 4 : 0) + (local ? 2 : 0) + (addPath ? 1 : 0)]
+  let q = writeBytes(h, 0, name, 0, name.length)
+  h[q++] = PIPE
+  q = text.writeTime(h, q, timestamp, micros, et)
+  h[q++] = PIPE
+  heads.letterAt = q++
+  h[q++] = PIPE
+  q = peerLength === 0 ? writeAscii(h, q, '0.0.0.0') : text.writePeer(h, q, body, peerPos, peerLength, end)
+  h[q++] = PIPE
+  q = writeDecimal(h, q, peerAs)
+  h[q++] = PIPE
+  head.length = q
+  heads.withdraw6 = null
   if (local && afi === AFI_IP && peerPos >= 0) {
     // bgpdump formats this address as IPv6 here: its 4 octets, then zeros.
     const v4 = new Uint8Array(16)
     v4.set(zeros16)
     for (let i = 0; i < 4; i++) v4[i] = u8(body, peerPos + i, end)
-    withdraw6.set(name + lineHead + '|W|' + formatIpv6At(v4, 0, 16) + '|' + peerAs + '|')
+    withdraw6.set(FORMAT_NAMES[(et ? 4 : 0) + (local ? 2 : 0) + (addPath ? 1 : 0)] + '|' + text.time(timestamp, micros, et) + '|W|' + formatIpv6At(v4, 0, 16) + '|' + peerAs + '|')
     heads.withdraw6 = withdraw6
   }
   updateLines(out, body, bodyStart, messageEnd, asn4, addPath, heads)

@@ -73,20 +73,75 @@ export class ByteSink {
   }
 }
 
-/** An ASCII string as bytes, in a reusable scratch array; returns its length. */
+/** Exact-length views are kept for texts up to this length. */
+const MAX_VIEW = 4096
+
+/**
+ * ASCII text as bytes in a reusable scratch array, written with set() or directly into `bytes`
+ * (then `length` set). view() gives the text as an array of its exact length, for
+ * Uint8Array.prototype.set, the fastest way to copy it; views are cached, so allocate nothing.
+ */
 export class AsciiBytes {
-  bytes: Buffer = Buffer.allocUnsafeSlow(256)
+  bytes: Buffer
   length = 0
+  private views: Array<Uint8Array | undefined> = []
+
+  constructor (size = 256) {
+    this.bytes = Buffer.allocUnsafeSlow(size)
+  }
+
+  /** Room for `n` bytes; the content is not kept when it grows. */
+  reserve (n: number): void {
+    if (n > this.bytes.length) {
+      this.bytes = Buffer.allocUnsafeSlow(Math.max(n, this.bytes.length * 2))
+      this.views = []
+    }
+  }
 
   set (s: string): void {
-    const n = s.length
-    if (n > this.bytes.length) this.bytes = Buffer.allocUnsafeSlow(n * 2)
+    this.reserve(s.length)
     this.length = this.bytes.write(s, 0, 'latin1')
   }
 
   copyFrom (other: AsciiBytes): void {
-    if (other.length > this.bytes.length) this.bytes = Buffer.allocUnsafeSlow(other.length * 2)
+    this.reserve(other.length)
     other.bytes.copy(this.bytes, 0, 0, other.length)
     this.length = other.length
+  }
+
+  /**
+   * The text followed by `more`, which is written after it (the text stays as it is), as an
+   * array of that length, sharing `bytes`.
+   */
+  viewWith (more: Uint8Array): Uint8Array {
+    const n = this.length + more.length
+    if (n > this.bytes.length) {
+      const bytes = Buffer.allocUnsafeSlow(n * 2)
+      this.bytes.copy(bytes, 0, 0, this.length)
+      this.bytes = bytes
+      this.views = []
+    }
+    this.bytes.set(more, this.length)
+    return this.viewOf(n)
+  }
+
+  /** The text as an array of its length, sharing `bytes`. */
+  view (): Uint8Array {
+    return this.viewOf(this.length)
+  }
+
+  private viewOf (n: number): Uint8Array {
+    if (n > MAX_VIEW) return this.bytes.subarray(0, n)
+    if (this.views.length === 0) this.views = new Array<Uint8Array | undefined>(MAX_VIEW + 1).fill(undefined)
+    let v = this.views[n]
+    if (v === undefined) {
+      v = this.bytes.subarray(0, n)
+      this.views[n] = v
+    }
+    return v
+  }
+
+  toString (): string {
+    return this.bytes.toString('latin1', 0, this.length)
   }
 }

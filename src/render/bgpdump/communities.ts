@@ -5,8 +5,13 @@
 // A trailing partial community (length not a multiple of 4) is ignored.
 
 import { DECIMAL } from './format-address.ts'
+import { writeAscii, writeDecimal } from './write-bytes.ts'
 
 const BUFSIZ = 8192
+/** Room writeCommunities may need. */
+export const COMMUNITIES_ROOM = BUFSIZ
+/** The longest text of one community ("no-advertise"), with its separator. */
+const MAX_ONE = 13
 
 function half (n: number): string {
   return n < 256 ? DECIMAL[n] : String(n)
@@ -31,6 +36,26 @@ export function communitiesText (buf: Uint8Array, start: number, end: number): s
   }
   // The leading space bgpdump writes before the first one counts against its buffer.
   return out.length + 1 < BUFSIZ ? out : truncated(buf, start, count)
+}
+
+/** communitiesText written at `out[q]`; returns its end. */
+export function writeCommunities (out: Uint8Array, q: number, buf: Uint8Array, start: number, end: number): number {
+  const count = (end - start) >>> 2
+  // A list that may not fit bgpdump's buffer takes the string way, which cuts it as bgpdump does.
+  if (count * MAX_ONE + 1 >= BUFSIZ) return writeAscii(out, q, communitiesText(buf, start, end))
+  for (let i = 0, p = start; i < count; i++, p += 4) {
+    if (i > 0) out[q++] = 32
+    const high = (buf[p] << 8) | buf[p + 1]
+    const low = (buf[p + 2] << 8) | buf[p + 3]
+    if (high === 0xffff && low >= 0xff01 && low <= 0xff03) {
+      q = writeAscii(out, q, low === 0xff01 ? 'no-export' : low === 0xff02 ? 'no-advertise' : 'local-AS')
+      continue
+    }
+    q = writeDecimal(out, q, high)
+    out[q++] = 58 // ':'
+    q = writeDecimal(out, q, low)
+  }
+  return q
 }
 
 function truncated (buf: Uint8Array, start: number, count: number): string {

@@ -8,7 +8,13 @@
 
 export const DECIMAL: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i))
 const DECIMAL_DOT: readonly string[] = Array.from({ length: 256 }, (_, i) => i + '.')
-const HEX: readonly string[] = Array.from({ length: 65536 }, (_, i) => i.toString(16))
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16))
+const HEX_BYTE_PADDED: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
+/** Hex text of a 16-bit word, without leading zeros. */
+function hex (w: number): string {
+  return w < 256 ? HEX_BYTE[w] : HEX_BYTE[w >>> 8] + HEX_BYTE_PADDED[w & 0xff]
+}
 
 /** Dotted quad of the 4 octets at `pos`; octets at or past `end` read as 0. */
 export function formatIpv4At (buf: Uint8Array, pos: number, end: number): string {
@@ -52,7 +58,7 @@ export function formatIpv6At (buf: Uint8Array, pos: number, end: number): string
       i += bestLen - 1
       continue
     }
-    out += i === 7 ? HEX[words[i]] : HEX[words[i]] + ':'
+    out += i === 7 ? hex(words[i]) : hex(words[i]) + ':'
   }
   return out
 }

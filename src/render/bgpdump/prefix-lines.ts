@@ -6,10 +6,11 @@
 // - a prefix running past the end of the list ends it (not printed);
 // - a list of more than 2050 prefixes prints its first 2050 (bgpdump's MAX_PREFIXES).
 // The line is `head` + prefix [+ '|' + path id] + `tail`; head and tail are encoded once per
-// message and copied for every prefix, straight into the output bytes.
+// message and copied for every prefix (Uint8Array.prototype.set), straight into the output bytes.
 
 import type { AsciiBytes, ByteSink } from './byte-sink.ts'
 import { formatIpv6At } from './format-address.ts'
+import { OCTET_DIGITS as OCTET, writeDecimal } from './write-bytes.ts'
 
 export const MAX_PREFIXES = 2050
 
@@ -17,43 +18,6 @@ const scratch = new Uint8Array(32)
 const SLASH = 47
 const DOT = 46
 const PIPE = 124
-
-/** Decimal digits of `v` (0-4294967295) at `p`; returns the new position. */
-function writeDecimal (buf: Uint8Array, p: number, v: number): number {
-  if (v < 10) {
-    buf[p] = 48 + v
-    return p + 1
-  }
-  if (v < 100) {
-    buf[p] = 48 + ((v / 10) | 0)
-    buf[p + 1] = 48 + (v % 10)
-    return p + 2
-  }
-  if (v < 1000) {
-    buf[p] = 48 + ((v / 100) | 0)
-    buf[p + 1] = 48 + (((v / 10) | 0) % 10)
-    buf[p + 2] = 48 + (v % 10)
-    return p + 3
-  }
-  let digits = 4
-  for (let t = 10000; t <= v && digits < 10; t *= 10) digits++
-  for (let i = digits - 1; i >= 0; i--) {
-    buf[p + i] = 48 + (v % 10)
-    v = Math.floor(v / 10)
-  }
-  return p + digits
-}
-
-/** Per octet value: digit count, then the (up to) 3 digits. */
-const OCTET = (() => {
-  const t = new Uint8Array(256 * 4)
-  for (let v = 0; v < 256; v++) {
-    const d = String(v)
-    t[v * 4] = d.length
-    for (let i = 0; i < d.length; i++) t[v * 4 + 1 + i] = d.charCodeAt(i)
-  }
-  return t
-})()
 
 /** Lines for the prefixes of AFI `afi` (1 IPv4, else IPv6) in `buf[start, end)`. */
 export function prefixLines (
@@ -64,19 +28,23 @@ export function prefixLines (
 }
 
 /**
- * The common case, IPv4 without path identifiers, kept simple for the JIT. The first line in
- * an output buffer is written byte by byte; later ones copy head and tail from it (copyWithin,
- * a memmove, allocates nothing).
+ * The common case, IPv4 without path identifiers, kept simple for the JIT: the output array and
+ * position live in locals between lines. From the second line on, the tail of the line before
+ * and the head of the next are copied at once (tail.viewWith(head)), and the last line's tail
+ * after the loop.
  */
 function ipv4Lines (out: ByteSink, buf: Uint8Array, start: number, end: number, head: AsciiBytes, tail: AsciiBytes): void {
-  const headBytes = head.bytes
-  const headLength = head.length
-  const tailBytes = tail.bytes
-  const tailLength = tail.length
-  const room = headLength + tailLength + 20
-  let template: Uint8Array | null = null
-  let headAt = 0
-  let tailAt = 0
+  const headBytes = head.view()
+  const headLength = headBytes.length
+  const tailBytes = tail.view()
+  const tailLength = tailBytes.length
+  let joined: Uint8Array | null = null
+  const room = headLength + 2 * tailLength + 24
+  out.ensure(room)
+  let o = out.buf
+  let q = out.pos
+  let limit = o.length - room
+  let open = false
   let count = 0
   let p = start
   while (p < end) {
@@ -86,49 +54,71 @@ function ipv4Lines (out: ByteSink, buf: Uint8Array, start: number, end: number, 
     const at = p
     p += octets
     if (count++ >= MAX_PREFIXES) continue
-    out.ensure(room)
-    const o = out.buf
-    let q = out.pos
-    const copy = o === template
-    if (copy) {
-      o.copyWithin(q, headAt, headAt + headLength)
+    if (q > limit) {
+      if (open) {
+        o.set(tailBytes, q)
+        q += tailLength
+        open = false
+      }
+      out.pos = q
+      out.ensure(room)
+      o = out.buf
+      q = out.pos
+      limit = o.length - room
+    }
+    if (open) {
+      if (joined === null) joined = tail.viewWith(headBytes)
+      o.set(joined, q)
+      q += tailLength + headLength
+    } else {
+      o.set(headBytes, q)
       q += headLength
-    } else {
-      headAt = q
-      for (let i = 0; i < headLength; i++) o[q++] = headBytes[i]
+      open = true
     }
-    for (let i = 0; i < 4; i++) {
-      const t = (i < octets ? buf[at + i] : 0) << 2
-      o[q] = OCTET[t + 1]
-      o[q + 1] = OCTET[t + 2]
-      o[q + 2] = OCTET[t + 3]
-      q += OCTET[t]
-      o[q++] = i < 3 ? DOT : SLASH
-    }
-    const b = bits << 2
-    o[q] = OCTET[b + 1]
-    o[q + 1] = OCTET[b + 2]
-    o[q + 2] = OCTET[b + 3]
-    q += OCTET[b]
-    if (copy) {
-      o.copyWithin(q, tailAt, tailAt + tailLength)
-      q += tailLength
-    } else {
-      tailAt = q
-      for (let i = 0; i < tailLength; i++) o[q++] = tailBytes[i]
-      template = o
-    }
-    out.pos = q
+    let t = (octets > 0 ? buf[at] : 0) << 2
+    o[q] = OCTET[t + 1]
+    o[q + 1] = OCTET[t + 2]
+    o[q + 2] = OCTET[t + 3]
+    q += OCTET[t]
+    o[q++] = DOT
+    t = (octets > 1 ? buf[at + 1] : 0) << 2
+    o[q] = OCTET[t + 1]
+    o[q + 1] = OCTET[t + 2]
+    o[q + 2] = OCTET[t + 3]
+    q += OCTET[t]
+    o[q++] = DOT
+    t = (octets > 2 ? buf[at + 2] : 0) << 2
+    o[q] = OCTET[t + 1]
+    o[q + 1] = OCTET[t + 2]
+    o[q + 2] = OCTET[t + 3]
+    q += OCTET[t]
+    o[q++] = DOT
+    t = (octets > 3 ? buf[at + 3] : 0) << 2
+    o[q] = OCTET[t + 1]
+    o[q + 1] = OCTET[t + 2]
+    o[q + 2] = OCTET[t + 3]
+    q += OCTET[t]
+    o[q++] = SLASH
+    t = bits << 2
+    o[q] = OCTET[t + 1]
+    o[q + 1] = OCTET[t + 2]
+    o[q + 2] = OCTET[t + 3]
+    q += OCTET[t]
   }
+  if (open) {
+    o.set(tailBytes, q)
+    q += tailLength
+  }
+  out.pos = q
 }
 
 function anyLines (
   out: ByteSink, buf: Uint8Array, start: number, end: number, afi: number, addPath: boolean, head: AsciiBytes, tail: AsciiBytes
 ): void {
-  const headBytes = head.bytes
-  const headLength = head.length
-  const tailBytes = tail.bytes
-  const tailLength = tail.length
+  const headBytes = head.view()
+  const headLength = headBytes.length
+  const tailBytes = tail.view()
+  const tailLength = tailBytes.length
   let count = 0
   let p = start
   while (p < end) {
@@ -148,7 +138,8 @@ function anyLines (
     out.ensure(headLength + tailLength + text.length + 20)
     const o = out.buf
     let q = out.pos
-    for (let i = 0; i < headLength; i++) o[q++] = headBytes[i]
+    o.set(headBytes, q)
+    q += headLength
     for (let i = 0; i < text.length; i++) o[q++] = text.charCodeAt(i)
     o[q++] = SLASH
     q = writeDecimal(o, q, bits)
@@ -156,8 +147,8 @@ function anyLines (
       o[q++] = PIPE
       q = writeDecimal(o, q, pathId)
     }
-    for (let i = 0; i < tailLength; i++) o[q++] = tailBytes[i]
-    out.pos = q
+    o.set(tailBytes, q)
+    out.pos = q + tailLength
   }
 }
 
