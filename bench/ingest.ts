@@ -8,7 +8,11 @@
 // process.cpuUsage (1.00 = one core busy), so the peer's work is not counted.
 // The file is sent twice per run: pass 1 fills the Adj-RIB-In (every prefix new: an initial
 // table transfer), pass 2 replaces routes already there (the steady state of a live feed).
-// Usage: node bench/ingest.ts [FILE] [--sessions 1,10] [--limit N] [--json]
+// Each run has a collector of its own, whose Adj-RIB-In and attribute sets start empty. Before
+// them, the file is replayed once, untimed, into a collector that is then thrown away, so that the
+// figures are the collector's and not the warm-up of a fresh process (JIT compilation, heap
+// sizing: about half of the CPU time of a first run); --no-warmup measures the cold process.
+// Usage: node bench/ingest.ts [FILE] [--sessions 1,10] [--limit N] [--json] [--no-warmup]
 import { fork } from 'node:child_process'
 import { resolve as resolvePath } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -19,13 +23,14 @@ import { recordToJson } from '../src/record/json.ts'
 const root = resolvePath(import.meta.dirname, '..')
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { sessions: { type: 'string', default: '1,10' }, limit: { type: 'string', default: '0' }, json: { type: 'boolean', default: false } }
+  allowNegative: true,
+  options: { sessions: { type: 'string', default: '1,10' }, limit: { type: 'string', default: '0' }, json: { type: 'boolean', default: false }, warmup: { type: 'boolean', default: true } }
 })
 const file = positionals[0] ?? resolvePath(root, '../shared/data/mrt/updates/updates.et-header.2015.gz')
 
 interface Result { sessions: number, pass: number, updates: number, ms: number, cpu: number, dropped: number, rss: number }
 
-async function run (sessions: number): Promise<Result[]> {
+async function run (sessions: number, passes = 2): Promise<Result[]> {
   const config = resolveConfig({ listen: ['127.0.0.1:0'], routerId: '10.255.255.9', localAs: 65000, queue: { capacity: 1_000_000 } })
   const collector = new Collector({ config })
   await collector.start()
@@ -47,7 +52,7 @@ async function run (sessions: number): Promise<Result[]> {
     const expected = ready.updates * sessions
     const updatesIn = (): number => collector.peerStatus().reduce((n, p) => n + p.updates, 0)
     const results: Result[] = []
-    for (let pass = 1; pass <= 2; pass++) {
+    for (let pass = 1; pass <= passes; pass++) {
       const base = updatesIn()
       const cpu0 = process.cpuUsage()
       const t0 = performance.now()
@@ -74,6 +79,8 @@ async function run (sessions: number): Promise<Result[]> {
 
 console.log(`file: ${file}`)
 console.log(`consumer: ${values.json ? 'JSON.stringify of every record' : 'takes records off the queue'}`)
+console.log(values.warmup ? 'warm-up: one untimed replay into a collector thrown away (--no-warmup: cold process)' : 'no warm-up: the first run includes JIT compilation and heap sizing')
+if (values.warmup) await run(1, 1)
 for (const n of values.sessions.split(',').map(Number)) {
   for (const r of await run(n)) {
     const rate = Math.round(r.updates / (r.ms / 1000))

@@ -11,6 +11,9 @@ export interface CliIo {
 const USAGE = `usage: bgproutes-live <command> [options]
 
 commands:
+  serve [--config FILE] [--listen-http ADDR:PORT] [--replay FILE...]
+                                              run the live service: collector, BMP station, matcher,
+                                              websocket stream and live manager API (docs/serve.md)
   mrt dump [--format bgpdump|json] FILE...   print the records of MRT files (RFC 6396), gzip/bzip2 or plain
   collect [--config FILE] [--listen-bgp ADDR:PORT] [--listen-bmp ADDR:PORT]
                                               run the BGP route collector and BMP station,
@@ -32,6 +35,8 @@ export async function runCli (argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`bgproutes-live mrt: unknown subcommand ${JSON.stringify(sub ?? '')}; try 'bgproutes-live mrt dump FILE'\n`)
       return 2
     }
+    case 'serve':
+      return await (await import('./commands/serve.ts')).runServe(rest, io)
     case 'collect':
       return await (await import('./commands/collect.ts')).runCollect(rest, io)
     case 'keys':

@@ -1,20 +1,23 @@
 // Adj-RIB-In (RFC 4271 §3.2): the routes one peer currently announces to us, unprocessed.
-// Routes are keyed by canonical prefix text (IPv4 and IPv6 texts never collide, so unicast of
-// both families shares one map) and, under ADD-PATH (RFC 7911 §3), by path identifier. Each
-// route points at an interned attribute set (attribute-intern.ts), shared with other routes.
+// One route table per family (route-table.ts: typed arrays, no object or string per route),
+// keyed by prefix and, under ADD-PATH (RFC 7911 §3), path identifier. A route holds the number
+// of an interned attribute set (attribute-intern.ts), shared with other routes and peers.
+//
+// Prefix keys and attribute sets are read from the UPDATE's own octets when the message is at
+// hand (update-nlri.ts, attribute-key.ts), and from the record otherwise; both give the same keys.
 //
 // Graceful Restart (RFC 4724 §4.2): when the peer restarts, the routes of the families it asked
-// us to keep are moved aside as stale; they still answer lookups, are replaced or withdrawn by
-// what the new session sends, and what is left of a family is swept at its End-of-RIB or when
-// the restart timer runs out.
-import type { NonUnicastFamily, UpdateRecord } from '../../record/types.ts'
+// us to keep are flagged stale; they still answer lookups, are replaced or withdrawn by what the
+// new session sends, and what is left of a family is swept at its End-of-RIB or when the restart
+// timer runs out.
+import { hasAddPath } from '../../codec/bgp/decode-context.ts'
+import type { DecodeContext } from '../../codec/bgp/decode-context.ts'
+import type { Announcement, NonUnicastFamily, UpdateRecord } from '../../record/types.ts'
 import type { AttributeInterner, StoredPath } from './attribute-intern.ts'
-
-/** A route under one prefix: one path, or several by path identifier (ADD-PATH). */
-type Slot = StoredPath | Map<number, StoredPath>
-
-/** 'unicast' (IPv4 and IPv6) or a multicast family, as the record names them. */
-type TableName = 'unicast' | NonUnicastFamily
+import { AttributeKeyWriter, attributeKey } from './attribute-key.ts'
+import { isIpv6Text, parsePrefixText, readWireIpv4, readWirePrefix } from './prefix-key.ts'
+import { NO_PATH_ID, RouteTable } from './route-table.ts'
+import { FAMILY_NAMES, NlriFields, countPrefixes, familyIndex } from './update-nlri.ts'
 
 export interface RibRoute {
   /** `ipv4-unicast`, `ipv6-unicast`, `ipv4-multicast` or `ipv6-multicast`. */
@@ -32,142 +35,199 @@ export interface RemovedRoutes {
   pathIds: number[] | undefined
 }
 
-export function familyOfPrefix (table: TableName, prefix: string): string {
-  if (table !== 'unicast') return table
-  return prefix.includes(':') ? 'ipv6-unicast' : 'ipv4-unicast'
+/** Message layout and attribute key scratch: applying is synchronous, so one serves every peer. */
+const fields = new NlriFields()
+const keyWriter = new AttributeKeyWriter()
+
+/** Table index of a record family (undefined: unicast) for prefix text of IPv4 or IPv6. */
+function tableIndex (family: NonUnicastFamily | undefined, ipv6: boolean): number {
+  return (family === undefined ? 0 : 2) + (ipv6 ? 1 : 0)
 }
 
-function isSlotMap (slot: Slot): slot is Map<number, StoredPath> {
-  return slot instanceof Map
-}
-
-function slotSize (slot: Slot): number {
-  return isSlotMap(slot) ? slot.size : 1
-}
-
-/** Remove one route (or every path of a prefix when pathId is undefined); returns how many went. */
-function removeFrom (table: Map<string, Slot>, prefix: string, pathId: number | undefined): number {
-  const slot = table.get(prefix)
-  if (slot === undefined) return 0
-  if (!isSlotMap(slot)) {
-    table.delete(prefix)
-    return 1
-  }
-  if (pathId === undefined) {
-    table.delete(prefix)
-    return slot.size
-  }
-  if (!slot.delete(pathId)) return 0
-  if (slot.size === 0) table.delete(prefix)
-  return 1
+function prefixCount (groups: ReadonlyArray<{ prefixes: string[] }>): number {
+  let n = 0
+  for (const g of groups) n += g.prefixes.length
+  return n
 }
 
 export class AdjRibIn {
   private readonly interner: AttributeInterner
-  private readonly tables = new Map<TableName, Map<string, Slot>>()
-  private stale: Map<TableName, Map<string, Slot>> | null = null
-  private routeCount = 0
-  private staleCount = 0
+  /** By family index (update-nlri.ts FAMILY_NAMES). */
+  private readonly tables: RouteTable[]
 
   constructor (interner: AttributeInterner) {
     this.interner = interner
+    this.tables = FAMILY_NAMES.map((name) => new RouteTable(name.startsWith('ipv6') ? 4 : 1, interner))
   }
 
   /** Routes held, stale ones included. */
   get size (): number {
-    return this.routeCount + this.staleCount
+    const t = this.tables
+    return t[0].size + t[1].size + t[2].size + t[3].size
   }
 
   get staleSize (): number {
-    return this.staleCount
-  }
-
-  private table (name: TableName): Map<string, Slot> {
-    let t = this.tables.get(name)
-    if (t === undefined) {
-      t = new Map()
-      this.tables.set(name, t)
-    }
-    return t
+    const t = this.tables
+    return t[0].staleCount + t[1].staleCount + t[2].staleCount + t[3].staleCount
   }
 
   /** Apply the announcements and withdrawals of one UPDATE record. `attrKey` identifies its attribute set. */
   apply (record: UpdateRecord, attrKey: string): void {
-    for (const w of record.withdraw) {
-      const name = w.family ?? 'unicast'
-      const table = this.tables.get(name)
-      const ids = w.path_ids
-      for (let i = 0; i < w.prefixes.length; i++) {
-        const prefix = w.prefixes[i]
-        const pathId = ids === undefined ? undefined : ids[i]
-        if (table !== undefined) this.routeCount -= removeFrom(table, prefix, pathId)
-        if (this.stale !== null) this.dropStale(name, prefix, pathId)
-      }
+    this.applyText(record, attrKey)
+  }
+
+  /**
+   * Apply the record of one UPDATE, `message` being the UPDATE (header included; may be empty)
+   * and `ctx` what its session negotiated: keys and attribute sets are then read from the
+   * message's octets.
+   */
+  applyUpdate (record: UpdateRecord, message: Uint8Array, ctx: DecodeContext | undefined): void {
+    if (ctx !== undefined && message.length > 0 && record.error === undefined && this.applyMessage(record, message, ctx)) return
+    this.applyText(record, message.length > 0 ? attributeKey(message) : JSON.stringify(record.attrs))
+  }
+
+  /**
+   * The keys from the message's octets. The record says what the octets mean: withdrawals from
+   * Withdrawn Routes and MP_UNREACH_NLRI, announcements from the NLRI field (the record's first
+   * announcement, RFC 4271 §5.1.3 next hop) and from MP_REACH_NLRI (its last one, RFC 4760 §3).
+   * False, with nothing applied, unless the counts of prefixes agree with the record's.
+   */
+  private applyMessage (record: UpdateRecord, msg: Uint8Array, ctx: DecodeContext): boolean {
+    const f = fields
+    if (!f.locate(msg)) return false
+    const v4AddPath = hasAddPath(ctx, 1, 1)
+    const unreach = f.unreachEnd > 0 ? familyIndex(f.unreachAfi, f.unreachSafi) : -1
+    const reach = f.reachEnd > 0 ? familyIndex(f.reachAfi, f.reachSafi) : -1
+    const unreachAddPath = unreach >= 0 && hasAddPath(ctx, f.unreachAfi, f.unreachSafi)
+    const reachAddPath = reach >= 0 && hasAddPath(ctx, f.reachAfi, f.reachSafi)
+    const nWithdrawn = countPrefixes(msg, f.withdrawnStart, f.withdrawnEnd, v4AddPath, 32)
+    const nUnreach = unreach < 0 ? 0 : countPrefixes(msg, f.unreachStart, f.unreachEnd, unreachAddPath, (unreach & 1) === 1 ? 128 : 32)
+    const nNlri = countPrefixes(msg, f.nlriStart, f.nlriEnd, v4AddPath, 32)
+    const nReach = reach < 0 ? 0 : countPrefixes(msg, f.reachStart, f.reachEnd, reachAddPath, (reach & 1) === 1 ? 128 : 32)
+    if (nWithdrawn < 0 || nUnreach < 0 || nNlri < 0 || nReach < 0) return false
+    if (nWithdrawn + nUnreach !== prefixCount(record.withdraw) || nNlri + nReach !== prefixCount(record.announce)) return false
+    if (nWithdrawn > 0) this.withdrawOctets(this.tables[0], msg, f.withdrawnStart, f.withdrawnEnd, v4AddPath)
+    if (nUnreach > 0) this.withdrawOctets(this.tables[unreach], msg, f.unreachStart, f.unreachEnd, unreachAddPath)
+    if (nNlri + nReach === 0) return true
+    // Attribute sets are kept as octets (attribute-intern.ts), unless an MP attribute of a family
+    // the codec keeps raw makes the record's attributes differ from what the octets decode to.
+    if ((f.reachEnd > 0 && reach < 0) || (f.unreachEnd > 0 && unreach < 0)) {
+      const attrKey = attributeKey(msg)
+      if (nNlri > 0) this.announceOctets(this.tables[0], this.acquire(record, attrKey, record.announce[0]), msg, f.nlriStart, f.nlriEnd, v4AddPath)
+      if (nReach > 0) this.announceOctets(this.tables[reach], this.acquire(record, attrKey, record.announce[record.announce.length - 1]), msg, f.reachStart, f.reachEnd, reachAddPath)
+      return true
     }
-    for (const a of record.announce) {
-      const name = a.family ?? 'unicast'
-      const table = this.table(name)
-      const ids = a.path_ids
-      // One interned entry per announcement group, shared by its prefixes.
-      const path = this.interner.acquire(attrKey, record.attrs, a.next_hop, a.next_hop_ll)
-      if (ids === undefined) {
-        // One map operation per prefix: whether a route is new shows in the size of the map.
-        const before = table.size
-        for (let i = 0; i < a.prefixes.length; i++) table.set(a.prefixes[i], path)
-        this.routeCount += table.size - before
-        if (this.stale !== null) for (const prefix of a.prefixes) this.dropStale(name, prefix, undefined)
-        continue
+    const key = keyWriter
+    key.write(msg)
+    if (nNlri > 0) this.announceOctets(this.tables[0], this.interner.acquireOctets(key.bytes, key.length, ctx.asn4, false), msg, f.nlriStart, f.nlriEnd, v4AddPath)
+    if (nReach > 0) this.announceOctets(this.tables[reach], this.interner.acquireOctets(key.bytes, key.length, ctx.asn4, true), msg, f.reachStart, f.reachEnd, reachAddPath)
+    return true
+  }
+
+  private acquire (record: UpdateRecord, attrKey: string, a: Announcement): number {
+    return this.interner.acquire(attrKey, record.attrs, a.next_hop, a.next_hop_ll)
+  }
+
+  private withdrawOctets (table: RouteTable, msg: Uint8Array, start: number, end: number, addPath: boolean): void {
+    const key = table.key
+    const words = table.words
+    for (let i = start; i < end;) {
+      let pathId = NO_PATH_ID
+      if (addPath) {
+        pathId = ((msg[i] << 24) | (msg[i + 1] << 16) | (msg[i + 2] << 8) | msg[i + 3]) >>> 0
+        i += 4
       }
-      for (let i = 0; i < a.prefixes.length; i++) {
-        const prefix = a.prefixes[i]
-        let slot = table.get(prefix)
-        if (slot === undefined || !isSlotMap(slot)) {
-          // A route without path id under this prefix (ADD-PATH was off before) is replaced.
-          if (slot !== undefined) this.routeCount--
-          slot = new Map()
-          table.set(prefix, slot)
-        }
-        const before = slot.size
-        slot.set(ids[i], path)
-        this.routeCount += slot.size - before
-        if (this.stale !== null) this.dropStale(name, prefix, ids[i])
-      }
+      const bits = msg[i++]
+      if (words === 1) key[0] = readWireIpv4(msg, i, bits)
+      else readWirePrefix(msg, i, bits, words, key)
+      i += (bits + 7) >>> 3
+      table.remove(bits, pathId)
     }
   }
 
-  private dropStale (name: TableName, prefix: string, pathId: number | undefined): void {
-    const table = this.stale?.get(name)
-    if (table !== undefined) this.staleCount -= removeFrom(table, prefix, pathId)
+  /** Store the prefixes of `msg[start, end)` under attribute set `id`. */
+  private announceOctets (table: RouteTable, id: number, msg: Uint8Array, start: number, end: number, addPath: boolean): void {
+    const key = table.key
+    const words = table.words
+    let added = 0
+    if (words === 1 && !addPath) {
+      for (let i = start; i < end;) {
+        const bits = msg[i++]
+        added += table.setIpv4(readWireIpv4(msg, i, bits), bits, id)
+        i += (bits + 7) >>> 3
+      }
+      this.settle(id, added)
+      return
+    }
+    for (let i = start; i < end;) {
+      let pathId = NO_PATH_ID
+      if (addPath) {
+        pathId = ((msg[i] << 24) | (msg[i + 1] << 16) | (msg[i + 2] << 8) | msg[i + 3]) >>> 0
+        i += 4
+      }
+      const bits = msg[i++]
+      if (words === 1) key[0] = readWireIpv4(msg, i, bits)
+      else readWirePrefix(msg, i, bits, words, key)
+      i += (bits + 7) >>> 3
+      added += table.set(bits, pathId, id)
+    }
+    this.settle(id, added)
+  }
+
+  /** Count the routes newly holding set `id`; a set no route took goes at once. */
+  private settle (id: number, added: number): void {
+    if (added > 0) this.interner.retain(id, added)
+    else this.interner.releaseIfUnused(id)
+  }
+
+  /** The keys from the record's prefix text. */
+  private applyText (record: UpdateRecord, attrKey: string): void {
+    for (const w of record.withdraw) {
+      const ids = w.path_ids
+      for (let i = 0; i < w.prefixes.length; i++) {
+        const prefix = w.prefixes[i]
+        const table = this.tables[tableIndex(w.family, isIpv6Text(prefix))]
+        const bits = parsePrefixText(prefix, table.key)
+        if (bits >= 0) table.remove(bits, ids === undefined ? NO_PATH_ID : ids[i])
+      }
+    }
+    for (const a of record.announce) {
+      const id = this.acquire(record, attrKey, a)
+      const ids = a.path_ids
+      let added = 0
+      for (let i = 0; i < a.prefixes.length; i++) {
+        const prefix = a.prefixes[i]
+        const table = this.tables[tableIndex(a.family, isIpv6Text(prefix))]
+        const bits = parsePrefixText(prefix, table.key)
+        if (bits >= 0) added += table.set(bits, ids === undefined ? NO_PATH_ID : ids[i], id)
+      }
+      this.settle(id, added)
+    }
   }
 
   /** Current routes for one prefix (canonical text), stale ones flagged. */
   lookup (prefix: string): RibRoute[] {
     const out: RibRoute[] = []
-    const collect = (tables: Map<TableName, Map<string, Slot>>, stale: boolean): void => {
-      for (const [name, table] of tables) {
-        const slot = table.get(prefix)
-        if (slot === undefined) continue
-        const family = familyOfPrefix(name, prefix)
-        if (isSlotMap(slot)) for (const [pathId, path] of slot) out.push({ family, prefix, pathId, path, stale })
-        else out.push({ family, prefix, pathId: undefined, path: slot, stale })
+    const ipv6 = isIpv6Text(prefix)
+    for (let f = ipv6 ? 1 : 0; f < 4; f += 2) {
+      const table = this.tables[f]
+      const bits = parsePrefixText(prefix, table.key)
+      if (bits < 0) return out
+      for (const slot of table.find(bits)) {
+        out.push({ family: FAMILY_NAMES[f], prefix, pathId: table.pathIdAt(slot), path: this.interner.path(table.valueAt(slot)), stale: table.isStaleAt(slot) })
       }
     }
-    collect(this.tables, false)
-    if (this.stale !== null) collect(this.stale, true)
     return out
   }
 
-  /** Every route, for a full dump (stale ones flagged). */
+  /** Every route, for a full dump (stale ones flagged). The RIB must not change meanwhile. */
   * entries (): Generator<RibRoute> {
-    const sets: Array<[Map<TableName, Map<string, Slot>>, boolean]> = [[this.tables, false]]
-    if (this.stale !== null) sets.push([this.stale, true])
-    for (const [tables, stale] of sets) {
-      for (const [name, table] of tables) {
-        for (const [prefix, slot] of table) {
-          const family = familyOfPrefix(name, prefix)
-          if (isSlotMap(slot)) for (const [pathId, path] of slot) yield { family, prefix, pathId, path, stale }
-          else yield { family, prefix, pathId: undefined, path: slot, stale }
-        }
+    for (let f = 0; f < 4; f++) {
+      const table = this.tables[f]
+      for (let slot = 0; slot < table.slots; slot++) {
+        if (!table.isUsed(slot)) continue
+        const prefix = table.prefixAt(slot)
+        yield { family: FAMILY_NAMES[f], prefix, pathId: table.pathIdAt(slot), path: this.interner.path(table.valueAt(slot)), stale: table.isStaleAt(slot) }
       }
     }
   }
@@ -177,81 +237,79 @@ export class AdjRibIn {
    * was removed. Routes already stale from an earlier restart stay stale.
    */
   markStale (keep: ReadonlySet<string>): RemovedRoutes[] {
-    const removed: RemovedRoutes[] = []
-    this.stale ??= new Map()
-    for (const [name, table] of this.tables) {
-      const staleTable = this.stale.get(name) ?? new Map<string, Slot>()
-      this.stale.set(name, staleTable)
-      const gone = new RemovedCollector(name)
-      for (const [prefix, slot] of table) {
-        if (keep.has(familyOfPrefix(name, prefix))) {
-          const previous = staleTable.get(prefix)
-          if (previous !== undefined) this.staleCount -= slotSize(previous)
-          staleTable.set(prefix, slot)
-          this.staleCount += slotSize(slot)
-        } else {
-          gone.add(prefix, slot)
-        }
-      }
-      removed.push(...gone.finish())
+    const removed = new RemovedSet()
+    for (let f = 0; f < 4; f++) {
+      if (keep.has(FAMILY_NAMES[f])) this.tables[f].markAllStale()
+      else this.removeFrom(f, removed, false)
     }
-    this.tables.clear()
-    this.routeCount = 0
-    if (this.staleCount === 0) this.stale = null
-    return removed
+    return removed.finish()
   }
 
   /** Remove the stale routes of one family (`ipv4-unicast` ...), or all of them; returns what went. */
   sweepStale (family?: string): RemovedRoutes[] {
-    if (this.stale === null) return []
-    const removed: RemovedRoutes[] = []
-    for (const [name, table] of this.stale) {
-      const gone = new RemovedCollector(name)
-      for (const [prefix, slot] of table) {
-        if (family !== undefined && familyOfPrefix(name, prefix) !== family) continue
-        gone.add(prefix, slot)
-        table.delete(prefix)
-        this.staleCount -= slotSize(slot)
-      }
-      removed.push(...gone.finish())
+    const removed = new RemovedSet()
+    for (let f = 0; f < 4; f++) {
+      if (family === undefined || FAMILY_NAMES[f] === family) this.removeFrom(f, removed, true)
     }
-    if (this.staleCount === 0) this.stale = null
-    return removed
+    return removed.finish()
   }
 
   /** Remove everything, stale routes included; returns what went. */
   clear (): RemovedRoutes[] {
-    const removed = this.sweepStale()
-    for (const [name, table] of this.tables) {
-      const gone = new RemovedCollector(name)
-      for (const [prefix, slot] of table) gone.add(prefix, slot)
-      removed.push(...gone.finish())
-    }
-    this.tables.clear()
-    this.routeCount = 0
-    return removed
+    const removed = new RemovedSet()
+    for (let f = 0; f < 4; f++) this.removeFrom(f, removed, false)
+    return removed.finish()
+  }
+
+  /** Remove the routes (or the stale routes) of family `f`, noting them in `removed`. */
+  private removeFrom (f: number, removed: RemovedSet, staleOnly: boolean): void {
+    const table = this.tables[f]
+    if (table.size === 0 || (staleOnly && table.staleCount === 0)) return
+    const collector = removed.of(f)
+    const gone = (slot: number): void => { collector.add(table.prefixAt(slot), table.pathIdAt(slot)) }
+    if (!staleOnly || table.staleCount === table.size) table.removeWhere(gone)
+    else table.removeWhere(gone, (slot) => table.isStaleAt(slot))
   }
 }
 
-/** Gathers removed routes into at most two lists per table: with and without path ids. */
+/** Removed routes by record family: unicast (IPv4 and IPv6 together), then each multicast. */
+class RemovedSet {
+  private readonly collectors = new Map<NonUnicastFamily | undefined, RemovedCollector>()
+
+  of (f: number): RemovedCollector {
+    const family = f < 2 ? undefined : FAMILY_NAMES[f] as NonUnicastFamily
+    let c = this.collectors.get(family)
+    if (c === undefined) {
+      c = new RemovedCollector(family)
+      this.collectors.set(family, c)
+    }
+    return c
+  }
+
+  finish (): RemovedRoutes[] {
+    const out: RemovedRoutes[] = []
+    for (const c of this.collectors.values()) out.push(...c.finish())
+    return out
+  }
+}
+
+/** Gathers removed routes of one record family into at most two lists: with and without path ids. */
 class RemovedCollector {
   private readonly family: NonUnicastFamily | undefined
   private readonly plain: string[] = []
   private readonly withIds: string[] = []
   private readonly ids: number[] = []
 
-  constructor (name: TableName) {
-    this.family = name === 'unicast' ? undefined : name
+  constructor (family: NonUnicastFamily | undefined) {
+    this.family = family
   }
 
-  add (prefix: string, slot: Slot): void {
-    if (isSlotMap(slot)) {
-      for (const id of slot.keys()) {
-        this.withIds.push(prefix)
-        this.ids.push(id)
-      }
-    } else {
+  add (prefix: string, pathId: number | undefined): void {
+    if (pathId === undefined) {
       this.plain.push(prefix)
+    } else {
+      this.withIds.push(prefix)
+      this.ids.push(pathId)
     }
   }
 

@@ -1,87 +1,248 @@
-// Path attribute sets shared between prefixes. A full table holds about a million routes but only
-// a few hundred thousand distinct attribute sets, so each route points at one interned entry
-// (attributes + next hop); an entry goes when no route points at it any more.
+// Path attribute sets shared between prefixes and peers. A full table holds about a million
+// routes but only a few hundred thousand distinct attribute sets, so each route holds the number
+// of one interned set (route-table.ts), and each set counts the routes holding it: it goes with
+// the last one, and its number is used again.
 //
-// The key of an attribute set is made from the received attribute octets (cheap: no
-// serialisation of decoded values), leaving out the NLRI inside MP_REACH_NLRI and the whole of
-// MP_UNREACH_NLRI (RFC 4760 §3, §4), which are routes, not attributes.
-import { AttrType, AttrFlag, HEADER_LENGTH } from '../../codec/bgp/constants.ts'
+// A set made from the octets of an UPDATE without RFC 7606 error is kept as its attribute key
+// (attribute-key.ts) in one byte arena, found through an open-addressing table of set numbers:
+// no JavaScript object or string per set, nothing for the garbage collector to trace. Its
+// decoded attributes and next hop are made again from the octets when asked for (a route
+// lookup: rare). Sets made from decoded records (no octets at hand, or an RFC 7606 error) keep
+// the record's attributes, keyed by a string.
 import type { RecordAttributes } from '../../record/types.ts'
+import { attributesFromKey } from './attribute-key.ts'
+
+export { attributeKey } from './attribute-key.ts'
 
 export interface StoredPath {
   readonly attrs: RecordAttributes
   readonly nextHop: string | null
   readonly nextHopLl: string | undefined
+  /** Equal for the same set. */
   readonly key: string
 }
 
-function latin1 (buf: Uint8Array, start: number, end: number): string {
-  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)
-  return b.toString('latin1', start, end)
+/** Kinds of set (`kind` per number); the octet kinds are NLRI-field or MP_REACH_NLRI routes, with 2- or 4-octet ASNs. */
+const FREE = 0
+const OCTETS = 1
+const BY_VALUE = 5
+
+/** Octets kind: 1 + (asn4 ? 2 : 0) + (mpReach ? 1 : 0). */
+function octetsKind (asn4: boolean, mpReach: boolean): number {
+  return OCTETS + (asn4 ? 2 : 0) + (mpReach ? 1 : 0)
 }
 
-/**
- * The attribute key of a whole UPDATE message (header included): its path attribute octets with
- * the MP_REACH_NLRI NLRI and any MP_UNREACH_NLRI left out. The message is assumed to have
- * decoded already (lengths are within bounds); a malformed field just ends the key early.
- */
-export function attributeKey (msg: Uint8Array): string {
-  const withdrawnLength = (msg[HEADER_LENGTH] << 8) | msg[HEADER_LENGTH + 1]
-  let i = HEADER_LENGTH + 2 + withdrawnLength
-  const attrLength = (msg[i] << 8) | msg[i + 1]
-  i += 2
-  const end = Math.min(msg.length, i + attrLength)
-  let key = ''
-  let runStart = i
-  while (i + 3 <= end) {
-    const flags = msg[i]
-    const type = msg[i + 1]
-    const extended = (flags & AttrFlag.EXTENDED_LENGTH) !== 0
-    const length = extended ? (msg[i + 2] << 8) | msg[i + 3] : msg[i + 2]
-    const valueStart = i + (extended ? 4 : 3)
-    const next = valueStart + length
-    if (next > end) break
-    if (type === AttrType.MP_UNREACH_NLRI) {
-      key += latin1(msg, runStart, i)
-      runStart = next
-    } else if (type === AttrType.MP_REACH_NLRI && length >= 4) {
-      // AFI (2), SAFI (1), Next Hop Length (1), Next Hop, Reserved (1), then NLRI.
-      // The attribute's length field counts the NLRI too, so it is left out with them.
-      const headEnd = Math.min(next, valueStart + 4 + msg[valueStart + 3] + 1)
-      key += latin1(msg, runStart, i) + String.fromCharCode(flags, type) + latin1(msg, valueStart, headEnd)
-      runStart = next
-    }
-    i = next
+function hashOctets (bytes: Uint8Array, length: number, kind: number): number {
+  let h = Math.imul(kind ^ length, 0x9e3779b1)
+  let i = 0
+  for (; i + 4 <= length; i += 4) {
+    h = Math.imul(h ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)), 0x85ebca6b)
+    h ^= h >>> 15
   }
-  return key + latin1(msg, runStart, end)
+  for (; i < length; i++) h = Math.imul(h ^ bytes[i], 0xc2b2ae35)
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  return (h ^ (h >>> 13)) >>> 0
 }
 
-/**
- * Interned attribute sets. Routes hold their entry strongly; the table holds it weakly, so an
- * entry goes with its last route without any per-route reference counting (which would cost a
- * map lookup per prefix on the hot path): the garbage collector does the counting, and a
- * FinalizationRegistry removes the table slot of a collected entry.
- */
 export class AttributeInterner {
-  private readonly paths = new Map<string, WeakRef<StoredPath>>()
-  private readonly registry = new FinalizationRegistry<string>((key) => {
-    const ref = this.paths.get(key)
-    if (ref !== undefined && ref.deref() === undefined) this.paths.delete(key)
-  })
+  // Per set number.
+  private kind = new Uint8Array(256)
+  private refs = new Int32Array(256)
+  private offset = new Uint32Array(256)
+  private length = new Uint32Array(256)
+  private hash = new Uint32Array(256)
+  private readonly free: number[] = []
+  private next = 0
+  // Octet sets: the arena, and the table of set numbers (-1: empty slot).
+  private arena = new Uint8Array(1 << 16)
+  private arenaUsed = 0
+  private arenaLive = 0
+  private slots = new Int32Array(1024).fill(-1)
+  private octetSets = 0
+  // Sets by value.
+  private readonly byValue = new Map<string, number>()
+  private readonly values = new Map<number, StoredPath>()
 
-  /** Entries in the table (some may be collected and not yet removed). */
+  /** Attribute sets held. */
   get size (): number {
-    return this.paths.size
+    return this.octetSets + this.byValue.size
   }
 
-  /** The shared entry for these attributes and next hop. */
-  acquire (attrKey: string, attrs: RecordAttributes, nextHop: string | null, nextHopLl: string | undefined): StoredPath {
+  /**
+   * The number of the shared set for these attributes and next hop, created when new. The caller
+   * counts the routes it stores under it (`retain`), or calls `releaseIfUnused` if it stores none.
+   */
+  acquire (attrKey: string, attrs: RecordAttributes, nextHop: string | null, nextHopLl: string | undefined): number {
     const key = nextHopLl === undefined ? attrKey + '\u0000' + (nextHop ?? '') : attrKey + '\u0000' + (nextHop ?? '') + '\u0000' + nextHopLl
-    const found = this.paths.get(key)?.deref()
+    const found = this.byValue.get(key)
     if (found !== undefined) return found
-    const path: StoredPath = { attrs, nextHop, nextHopLl, key }
-    this.paths.set(key, new WeakRef(path))
-    this.registry.register(path, key)
-    return path
+    const id = this.newId(BY_VALUE)
+    this.byValue.set(key, id)
+    this.values.set(id, { attrs, nextHop, nextHopLl, key })
+    return id
+  }
+
+  /**
+   * `acquire` for the attribute key `key[0, length)` (AttributeKeyWriter) of an UPDATE without
+   * RFC 7606 error whose MP_REACH/MP_UNREACH (if any) are of families the codec decodes,
+   * received on a session with (`asn4`) or without 4-octet ASNs, for the routes of its NLRI
+   * field (`mpReach` false: next hop from NEXT_HOP) or of its MP_REACH_NLRI (true).
+   */
+  acquireOctets (key: Uint8Array, length: number, asn4: boolean, mpReach: boolean): number {
+    const kind = octetsKind(asn4, mpReach)
+    const h = hashOctets(key, length, kind)
+    const mask = this.slots.length - 1
+    let s = h & mask
+    for (let id = this.slots[s]; id >= 0; s = (s + 1) & mask, id = this.slots[s]) {
+      if (this.hash[id] === h && this.kind[id] === kind && this.length[id] === length && this.sameOctets(id, key, length)) return id
+    }
+    if (this.arenaUsed + length > this.arena.length) this.compact(length)
+    const id = this.newId(kind)
+    const arena = this.arena
+    const at = this.arenaUsed
+    for (let i = 0; i < length; i++) arena[at + i] = key[i]
+    this.offset[id] = at
+    this.length[id] = length
+    this.hash[id] = h
+    this.arenaUsed += length
+    this.arenaLive += length
+    this.octetSets++
+    if (this.octetSets * 2 > this.slots.length) this.rehash(this.slots.length * 2)
+    else this.slots[s] = id
+    return id
+  }
+
+  private sameOctets (id: number, key: Uint8Array, length: number): boolean {
+    const a = this.arena
+    const o = this.offset[id]
+    for (let i = 0; i < length; i++) if (a[o + i] !== key[i]) return false
+    return true
+  }
+
+  private newId (kind: number): number {
+    const id = this.free.length > 0 ? this.free.pop() as number : this.next++
+    if (id >= this.kind.length) this.growIds()
+    this.kind[id] = kind
+    this.refs[id] = 0
+    return id
+  }
+
+  private growIds (): void {
+    const n = this.kind.length * 2
+    const grow = <T extends Uint8Array | Int32Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n)
+      b.set(a)
+      return b
+    }
+    this.kind = grow(this.kind, (k) => new Uint8Array(k))
+    this.refs = grow(this.refs, (k) => new Int32Array(k))
+    this.offset = grow(this.offset, (k) => new Uint32Array(k))
+    this.length = grow(this.length, (k) => new Uint32Array(k))
+    this.hash = grow(this.hash, (k) => new Uint32Array(k))
+  }
+
+  /**
+   * Room for `length` more octets: the live sets copied, in order, to the start of the arena,
+   * which grows by half when they would fill more than two thirds of it.
+   */
+  private compact (length: number): void {
+    const needed = this.arenaLive + length
+    const size = needed * 3 > this.arena.length * 2 ? Math.ceil(needed * 1.5) : this.arena.length
+    const arena = new Uint8Array(size)
+    if (this.arenaLive === this.arenaUsed) {
+      // Nothing to reclaim: the octets move as they are.
+      arena.set(this.arena.subarray(0, this.arenaUsed))
+      this.arena = arena
+      return
+    }
+    let used = 0
+    for (let id = 0; id < this.next; id++) {
+      const kind = this.kind[id]
+      if (kind === FREE || kind === BY_VALUE) continue
+      const o = this.offset[id]
+      arena.set(this.arena.subarray(o, o + this.length[id]), used)
+      this.offset[id] = used
+      used += this.length[id]
+    }
+    this.arena = arena
+    this.arenaUsed = this.arenaLive = used
+  }
+
+  private rehash (capacity: number): void {
+    const slots = new Int32Array(capacity).fill(-1)
+    const mask = capacity - 1
+    for (let id = 0; id < this.next; id++) {
+      const kind = this.kind[id]
+      if (kind === FREE || kind === BY_VALUE) continue
+      let s = this.hash[id] & mask
+      while (slots[s] >= 0) s = (s + 1) & mask
+      slots[s] = id
+    }
+    this.slots = slots
+  }
+
+  /** The set numbered `id` (for a set made from octets, decoded now). */
+  path (id: number): StoredPath {
+    const kind = this.kind[id]
+    if (kind === BY_VALUE) return this.values.get(id) as StoredPath
+    const o = this.offset[id]
+    const octets = this.arena.slice(o, o + this.length[id])
+    const asn4 = kind >= OCTETS + 2
+    const collected = attributesFromKey(octets, asn4)
+    const mp = (kind - OCTETS) % 2 === 1
+    const nextHop = mp ? collected.mpReach?.nextHops[0] ?? null : collected.nextHop
+    const nextHopLl = mp ? collected.mpReach?.nextHops[1] : undefined
+    return { attrs: collected.attrs, nextHop, nextHopLl, key: String(kind) + Buffer.from(octets).toString('latin1') }
+  }
+
+  /** Routes holding set `id`. */
+  references (id: number): number {
+    return this.refs[id]
+  }
+
+  /** `n` more routes hold set `id`. */
+  retain (id: number, n: number): void {
+    this.refs[id] += n
+  }
+
+  /** One route less holds set `id`; the set goes with its last route. */
+  release (id: number): void {
+    if (--this.refs[id] === 0) this.drop(id)
+  }
+
+  /** Drop set `id` if no route holds it (acquired, then not stored). */
+  releaseIfUnused (id: number): void {
+    if (this.refs[id] === 0 && this.kind[id] !== FREE) this.drop(id)
+  }
+
+  private drop (id: number): void {
+    const kind = this.kind[id]
+    if (kind === BY_VALUE) {
+      this.byValue.delete((this.values.get(id) as StoredPath).key)
+      this.values.delete(id)
+    } else {
+      this.unlink(id)
+      this.arenaLive -= this.length[id]
+      this.octetSets--
+    }
+    this.kind[id] = FREE
+    this.free.push(id)
+  }
+
+  /** Take set `id` out of the table of octet sets (backward-shift deletion, as in route-table.ts). */
+  private unlink (id: number): void {
+    const slots = this.slots
+    const mask = slots.length - 1
+    let hole = this.hash[id] & mask
+    while (slots[hole] !== id) hole = (hole + 1) & mask
+    for (let j = (hole + 1) & mask; slots[j] >= 0; j = (j + 1) & mask) {
+      const home = this.hash[slots[j]] & mask
+      const stays = hole <= j ? home > hole && home <= j : home > hole || home <= j
+      if (stays) continue
+      slots[hole] = slots[j]
+      hole = j
+    }
+    slots[hole] = -1
   }
 }

@@ -14,7 +14,6 @@ import type { Logger } from '../../log.ts'
 import type { RecordQueue } from '../record-queue.ts'
 import { AdjRibIn } from './adj-rib-in.ts'
 import type { RemovedRoutes, RibRoute } from './adj-rib-in.ts'
-import { attributeKey } from './attribute-intern.ts'
 import type { AttributeInterner } from './attribute-intern.ts'
 import { Connector } from './connector.ts'
 import { CeaseSubcode } from './messages.ts'
@@ -221,7 +220,7 @@ export class Peer implements SessionHost {
       if (this.awaitingEor.delete(record.eor)) this.emitRemoved(this.rib.sweepStale(record.eor))
       return
     }
-    this.rib.apply(record, raw.length > 0 ? attributeKey(raw) : JSON.stringify(record.attrs))
+    this.rib.applyUpdate(record, raw, s.negotiated?.ctx)
     this.ctx.queue.push(record)
   }
 

@@ -1,0 +1,245 @@
+// One open websocket stream: the key's frames, in seq order, written with a bound on what may wait.
+//
+// Flow control: frames are handed to the socket while fewer than `maxBufferedBytes` octets handed
+// to it are still unwritten (counted with ws's write callbacks); the rest wait in the session's
+// queue. When the queue would hold more than `maxQueuedBytes` the client is a slow consumer: the
+// queue is dropped (counted), an error frame with the last seq handed to the socket is sent
+// after what is already on its way, and the connection is closed with 4030; a client that does not
+// even read the close is cut off after `closeTimeoutMs`. So a slow client never holds more than
+// the two bounds in memory and never slows the others: delivery to every session is synchronous
+// and never waits.
+//
+// Keepalive: a ping every `pingIntervalMs`; a client that has not answered the previous ping by
+// the next one is dead and its connection is cut. The store's session lease is renewed every
+// `renewIntervalMs` (the key stays in use while the session is open); a lease the store no longer
+// knows (the key was revoked, or the lease lapsed and the slot was taken) ends the session.
+import type { WebSocket } from 'ws'
+import { InternalError, KeyRevokedError, SlowConsumerError } from '../errors.ts'
+import type { ServiceError } from '../errors.ts'
+import type { Logger } from '../log.ts'
+import type { LoggedFrame } from '../matcher/delivery-log.ts'
+import type { FrameSink } from '../service/live-service.ts'
+import type { ServiceMetrics } from '../service/service-metrics.ts'
+import type { Store } from '../store/types.ts'
+import { errorFrame } from './control-frames.ts'
+
+export interface SessionLimits {
+  /** Octets handed to the socket and not yet written, at most; default 1 MiB. */
+  maxBufferedBytes: number
+  /** Octets of frames waiting behind them, at most, before the client is a slow consumer; default 8 MiB. */
+  maxQueuedBytes: number
+  /** Ping period; default 30 s. */
+  pingIntervalMs: number
+  /** Lease renewal period; default 30 s (the store's lease is 90 s). */
+  renewIntervalMs: number
+  /** How long a closing connection may take before it is cut; default 5 s. */
+  closeTimeoutMs: number
+}
+
+export const DEFAULT_SESSION_LIMITS: Readonly<SessionLimits> = {
+  maxBufferedBytes: 1024 * 1024,
+  maxQueuedBytes: 8 * 1024 * 1024,
+  pingIntervalMs: 30_000,
+  renewIntervalMs: 30_000,
+  closeTimeoutMs: 5_000
+}
+
+export type CloseReason = 'client' | 'slow_consumer' | 'dead_peer' | 'lease_lost' | 'shutdown' | 'error'
+
+export interface StreamSessionOptions {
+  ws: WebSocket
+  keyId: string
+  sessionId: string
+  store: Store
+  now: () => Date
+  logger: Logger
+  metrics: ServiceMetrics | undefined
+  limits: SessionLimits
+  /** Called once, when the connection is gone and the store's session is closed. */
+  onClosed: (session: StreamSession) => void
+}
+
+export class StreamSession implements FrameSink {
+  readonly keyId: string
+  readonly sessionId: string
+  /** Seq of the last frame handed to the socket (0 before the first). */
+  lastSeq = 0
+  private readonly ws: WebSocket
+  private readonly store: Store
+  private readonly now: () => Date
+  private readonly logger: Logger
+  private readonly metrics: ServiceMetrics | undefined
+  private readonly limits: SessionLimits
+  private readonly onClosed: (session: StreamSession) => void
+  private queue: LoggedFrame[] = []
+  private queueHead = 0
+  private queuedBytes = 0
+  private inFlightBytes = 0
+  private alive = true
+  private closing = false
+  private closeReason: CloseReason = 'client'
+  private readonly pingTimer: NodeJS.Timeout
+  private readonly renewTimer: NodeJS.Timeout
+  private cutTimer: NodeJS.Timeout | undefined
+  private drainWaiters: Array<() => void> = []
+  /** Resolves when the connection is closed and the store's session with it. */
+  readonly closed: Promise<void>
+
+  constructor (options: StreamSessionOptions) {
+    this.ws = options.ws
+    this.keyId = options.keyId
+    this.sessionId = options.sessionId
+    this.store = options.store
+    this.now = options.now
+    this.logger = options.logger
+    this.metrics = options.metrics
+    this.limits = options.limits
+    this.onClosed = options.onClosed
+    this.ws.on('pong', () => { this.alive = true })
+    this.ws.on('error', (err) => { this.logger.debug({ err }, 'websocket error') })
+    this.pingTimer = setInterval(() => { this.keepalive() }, this.limits.pingIntervalMs)
+    this.renewTimer = setInterval(() => { this.renew().catch(() => {}) }, this.limits.renewIntervalMs)
+    this.closed = new Promise((resolve) => {
+      this.ws.once('close', (code) => {
+        clearInterval(this.pingTimer)
+        clearInterval(this.renewTimer)
+        if (this.cutTimer !== undefined) clearTimeout(this.cutTimer)
+        const dropped = this.queue.length - this.queueHead
+        this.queue = []
+        this.queueHead = 0
+        this.queuedBytes = 0
+        this.wakeDrainWaiters()
+        this.metrics?.sessionsClosed.inc({ reason: this.closeReason })
+        this.logger.info({ code, reason: this.closeReason, lastSeq: this.lastSeq, dropped }, 'stream closed')
+        this.store.closeSession(this.sessionId, this.now())
+          .catch((err: unknown) => { this.logger.error({ err }, 'cannot close the session in the store') })
+          .finally(() => {
+            this.onClosed(this)
+            resolve()
+          })
+      })
+    })
+  }
+
+  /** A frame of the key (from the live service, or a replay): send it, queue it, or give up on the client. */
+  deliver (frame: LoggedFrame, replay = false): void {
+    if (this.closing) return
+    const size = frame.text.length
+    if (this.queueHead === this.queue.length && this.inFlightBytes < this.limits.maxBufferedBytes) {
+      this.write(frame)
+      return
+    }
+    if (!replay && this.queuedBytes + size > this.limits.maxQueuedBytes) {
+      this.slowConsumer(1)
+      return
+    }
+    this.queue.push(frame)
+    this.queuedBytes += size
+  }
+
+  /** Send a frame that is not in the delivery log (a gap frame). */
+  sendControl (text: string): void {
+    if (this.closing) return
+    this.inFlightBytes += text.length
+    this.ws.send(text, (err) => { this.written(text.length, err) })
+  }
+
+  /** Send an error frame, then close with the error's code. */
+  fail (error: ServiceError, reason: CloseReason, extra: Record<string, number | string> = {}): void {
+    if (this.closing) return
+    this.ws.send(errorFrame(error, extra))
+    this.close(error.wsCloseCode, error.closeReason(), reason)
+  }
+
+  /** Resolves once every queued frame is handed to the socket and written (or the session is gone). */
+  async drained (): Promise<void> {
+    if (this.isDrained()) return
+    await new Promise<void>((resolve) => { this.drainWaiters.push(resolve) })
+  }
+
+  /** Close the connection (a normal close frame); cut it if the client does not answer in time. */
+  close (code: number, text: string, reason: CloseReason): void {
+    if (this.closing) return
+    this.closing = true
+    this.closeReason = reason
+    this.ws.close(code, text)
+    this.cutTimer = setTimeout(() => { this.ws.terminate() }, this.limits.closeTimeoutMs)
+    this.cutTimer.unref()
+  }
+
+  private isDrained (): boolean {
+    return this.ws.readyState === this.ws.CLOSED || (this.queueHead === this.queue.length && this.inFlightBytes === 0)
+  }
+
+  private write (frame: LoggedFrame): void {
+    const size = frame.text.length
+    this.inFlightBytes += size
+    this.lastSeq = frame.seq
+    this.metrics?.framesSent.inc()
+    this.ws.send(frame.text, (err) => { this.written(size, err) })
+  }
+
+  private written (size: number, err: Error | undefined | null): void {
+    this.inFlightBytes -= size
+    if (err != null) return
+    this.pump()
+    if (this.drainWaiters.length > 0 && this.isDrained()) this.wakeDrainWaiters()
+  }
+
+  private pump (): void {
+    while (this.queueHead < this.queue.length && this.inFlightBytes < this.limits.maxBufferedBytes && !this.closing) {
+      const frame = this.queue[this.queueHead]
+      this.queueHead++
+      this.queuedBytes -= frame.text.length
+      this.write(frame)
+    }
+    if (this.queueHead === this.queue.length) {
+      this.queue = []
+      this.queueHead = 0
+    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead)
+      this.queueHead = 0
+    }
+  }
+
+  private slowConsumer (extra: number): void {
+    const dropped = this.queue.length - this.queueHead + extra
+    this.queue = []
+    this.queueHead = 0
+    this.queuedBytes = 0
+    this.metrics?.slowConsumerDrops.inc(dropped)
+    this.logger.warn({ lastSeq: this.lastSeq, dropped, buffered: this.inFlightBytes }, 'slow consumer: closing the stream')
+    this.fail(new SlowConsumerError(), 'slow_consumer', { last_seq: this.lastSeq })
+  }
+
+  private keepalive (): void {
+    if (!this.alive) {
+      this.closeReason = 'dead_peer'
+      this.closing = true
+      this.logger.info('no pong to the last ping: connection cut')
+      this.ws.terminate()
+      return
+    }
+    this.alive = false
+    this.ws.ping()
+  }
+
+  private async renew (): Promise<void> {
+    if (this.closing) return
+    try {
+      const until = await this.store.renewSession(this.sessionId, this.now())
+      if (until !== null || this.closing) return
+      const key = await this.store.getKey(this.keyId)
+      if (key !== null && key.revokedAt !== null) this.fail(new KeyRevokedError(this.keyId), 'lease_lost')
+      else this.fail(new InternalError('The session lapsed on the server; connect again.'), 'lease_lost')
+    } catch (err) {
+      this.logger.error({ err }, 'cannot renew the session lease')
+    }
+  }
+
+  private wakeDrainWaiters (): void {
+    const waiters = this.drainWaiters
+    this.drainWaiters = []
+    for (const w of waiters) w()
+  }
+}

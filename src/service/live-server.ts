@@ -1,0 +1,199 @@
+// The whole live service in one process, as `bgproutes-live serve` runs it:
+//
+//   BGP collector ─┐
+//   BMP station  ──┴▶ record queue ─▶ bus ─▶ matcher ─▶ delivery log ─▶ websocket sessions
+//   MRT replay ──────────────────────┘                                    (gateway)
+//   live manager API (HTTP) ─▶ store ─▶ matcher (prefix changes, at once)
+//
+// `startLiveServer` opens the store, loads the associations, starts listening and returns the
+// addresses; `stop` shuts down losing nothing accepted: sources stop first (BGP sessions get a
+// Cease, their peer-down records still flow), the queue and the bus are drained through the
+// matcher, sessions get their last frames (bounded by the shutdown timeout) and a 1001 close,
+// then the API and the store close.
+import { createServer } from 'node:http'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { collectDefaultMetrics, Registry } from 'prom-client'
+import { buildApi } from '../api/app.ts'
+import { InProcessBus } from '../bus/in-process-bus.ts'
+import { StreamGateway } from '../gateway/stream-gateway.ts'
+import { ApiKeys } from '../keys/api-keys.ts'
+import { prefixPolicyFromEnv } from '../keys/prefixes.ts'
+import { loadKeySecret } from '../keys/secret.ts'
+import type { Logger } from '../log.ts'
+import { DeliveryLog } from '../matcher/delivery-log.ts'
+import { Collector } from '../sources/bgp/collector.ts'
+import { startBmpStation } from '../sources/bmp/station.ts'
+import type { BmpStation } from '../sources/bmp/station.ts'
+import { openStore } from '../store/open-store.ts'
+import type { Store } from '../store/types.ts'
+import { LiveService } from './live-service.ts'
+import { replayMrtFiles } from './mrt-replay.ts'
+import type { ReplayResult } from './mrt-replay.ts'
+import { pumpRecords } from './record-pump.ts'
+import type { ServeConfig } from './serve-config.ts'
+import { createServiceMetrics } from './service-metrics.ts'
+import { registerStateMetrics } from './state-metrics.ts'
+
+export interface LiveServerAddresses {
+  /** `http://host:port` of the live manager API. */
+  http: string
+  /** `ws://host:port/` of the stream. */
+  ws: string
+  /** `host:port` of each BGP listener. */
+  bgp: string[]
+  /** `host:port` of the BMP station, when it runs. */
+  bmp: string | undefined
+}
+
+export interface LiveServer {
+  readonly addresses: LiveServerAddresses
+  readonly service: LiveService
+  readonly gateway: StreamGateway
+  readonly registry: Registry
+  /** Resolves when the replay (if any) is over. */
+  readonly replayed: Promise<ReplayResult | undefined>
+  stop: () => Promise<void>
+}
+
+export interface StartOptions {
+  env: Readonly<Record<string, string | undefined>>
+  logger: Logger
+}
+
+export async function startLiveServer (config: ServeConfig, options: StartOptions): Promise<LiveServer> {
+  const { env, logger } = options
+  const secret = loadKeySecret({ env, dataDir: config.dataDir, allowGenerate: config.databaseUrl === undefined })
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, { idleTimeoutMs: config.idleTimeoutMs })
+  const cleanups: Array<() => Promise<void>> = [async () => { await store.close() }]
+  const undo = async (): Promise<void> => { for (const c of cleanups.reverse()) await c().catch(() => {}) }
+  try {
+    return await start(store)
+  } catch (err) {
+    await undo()
+    throw err
+  }
+
+  async function start (store: Store): Promise<LiveServer> {
+    const apiKeys = await ApiKeys.open(store, secret, prefixPolicyFromEnv(env))
+    const registry = new Registry()
+    collectDefaultMetrics({ register: registry })
+    const metrics = createServiceMetrics(registry)
+    const bus = new InProcessBus()
+    const service = new LiveService({
+      store,
+      bus,
+      logger: logger.child({ component: 'matcher' }),
+      metrics,
+      deliveryLog: new DeliveryLog(config.deliveryLog),
+      expiryIntervalMs: config.expiryIntervalMs
+    })
+    await service.start()
+    cleanups.push(async () => { await bus.close(); await service.stop() })
+    const gateway = new StreamGateway({ service, apiKeys, logger: logger.child({ component: 'stream' }), metrics, limits: config.stream })
+    let ready = false
+    const api = buildApi({
+      store,
+      apiKeys,
+      logger: logger.child({ component: 'api' }),
+      metrics: registry,
+      onPrefixesChanged: (keyId, prefixes) => { service.setKeyPrefixes(keyId, prefixes) },
+      sessionsFor: (keyId) => gateway.sessionsFor(keyId),
+      ready: () => ready,
+      idleTimeoutMs: config.idleTimeoutMs
+    })
+    let wsServer: Server | undefined
+    if (config.listenWs === undefined) {
+      gateway.attach(api.server)
+    } else {
+      wsServer = createServer((_req, res) => {
+        res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' }).end('the stream is a websocket: connect to /?api_key=KEY\n')
+      })
+      gateway.attach(wsServer)
+    }
+    await api.listen({ host: config.listenHttp.host, port: config.listenHttp.port })
+    cleanups.push(async () => { await api.close() })
+    const httpAddress = api.server.address() as AddressInfo
+    let wsAddress = httpAddress
+    if (wsServer !== undefined && config.listenWs !== undefined) {
+      const server = wsServer
+      await listen(server, config.listenWs.host, config.listenWs.port)
+      cleanups.push(async () => { await new Promise<void>((resolve) => { server.close(() => { resolve() }) }) })
+      wsAddress = server.address() as AddressInfo
+    }
+
+    const collectorLogger = logger.child({ component: 'bgp-collector' })
+    const collector = new Collector({ config: config.collector, logger: collectorLogger })
+    await collector.start()
+    cleanups.push(async () => { await collector.stop(); collector.queue.close() })
+    let bmp: BmpStation | undefined
+    if (config.listenBmp !== undefined) {
+      bmp = await startBmpStation({ listen: config.listenBmp, source: config.collector.name, queue: collector.queue, logger: logger.child({ component: 'bmp-station' }) })
+      const station = bmp
+      cleanups.push(async () => { await station.close() })
+    }
+    registerStateMetrics(registry, { bus, deliveryLog: service.deliveryLog, matcher: service.matcher, queue: collector.queue, bmp: () => bmp })
+    const pump = pumpRecords(collector.queue, bus)
+
+    const abort = new AbortController()
+    const replayLogger = logger.child({ component: 'replay' })
+    const replayed = config.replay.length === 0
+      ? Promise.resolve(undefined)
+      : replayMrtFiles({ files: config.replay, speed: config.replaySpeed, bus, logger: replayLogger, signal: abort.signal }).then((r) => {
+        replayLogger.info(r, r.aborted ? 'replay stopped' : 'replay done')
+        return r
+      }, (err: unknown) => {
+        replayLogger.error({ err }, 'replay failed')
+        return undefined
+      })
+
+    const addresses: LiveServerAddresses = {
+      http: `http://${hostPort(httpAddress)}`,
+      ws: `ws://${hostPort(wsAddress)}/`,
+      bgp: collector.listening().map((a) => `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`),
+      bmp: bmp === undefined ? undefined : `${bmp.address.host.includes(':') ? `[${bmp.address.host}]` : bmp.address.host}:${bmp.address.port}`
+    }
+    ready = true
+    logger.info({ addresses, store: store.kind }, 'live service started')
+
+    let stopping: Promise<void> | undefined
+    const stop = async (): Promise<void> => {
+      stopping ??= (async () => {
+        ready = false
+        gateway.stopAccepting()
+        logger.info('stopping: sources first, then the pipeline is drained and the sessions flushed')
+        abort.abort()
+        await replayed
+        await Promise.all([collector.stop(), bmp?.close()])
+        collector.queue.close()
+        const pumped = await pump
+        await bus.close()
+        await service.stop()
+        await gateway.close(config.shutdownTimeoutMs)
+        await api.close()
+        if (wsServer !== undefined) {
+          const server = wsServer
+          await new Promise<void>((resolve) => { server.close(() => { resolve() }) })
+        }
+        await store.close()
+        logger.info({ records: pumped, bus: { published: bus.stats.published, dropped: bus.stats.dropped }, log: service.deliveryLog.stats }, 'stopped')
+      })()
+      await stopping
+    }
+    return { addresses, service, gateway, registry, replayed, stop }
+  }
+}
+
+function hostPort (a: AddressInfo): string {
+  return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`
+}
+
+async function listen (server: Server, host: string, port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen({ host, port }, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}

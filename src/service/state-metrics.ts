@@ -1,0 +1,38 @@
+// Gauges read at scrape time from the components' own counters: the bus, the delivery log, the
+// matcher and the collector's record queue. Nothing is counted twice: each component keeps its
+// numbers, and /metrics reads them.
+import { Gauge } from 'prom-client'
+import type { Registry } from 'prom-client'
+import type { Bus } from '../bus/bus.ts'
+import type { DeliveryLog } from '../matcher/delivery-log.ts'
+import type { Matcher } from '../matcher/matcher.ts'
+import type { BgpRecord } from '../record/types.ts'
+import type { BmpStation } from '../sources/bmp/station.ts'
+import type { RecordQueue } from '../sources/record-queue.ts'
+
+export interface StateSources {
+  bus: Bus
+  deliveryLog: DeliveryLog
+  matcher: Matcher
+  queue: RecordQueue<BgpRecord>
+  bmp: () => BmpStation | undefined
+}
+
+export function registerStateMetrics (registry: Registry, s: StateSources): void {
+  const registers = [registry]
+  const gauge = (name: string, help: string, read: () => number): void => {
+    // eslint-disable-next-line no-new
+    new Gauge({ name, help, registers, collect () { this.set(read()) } })
+  }
+  gauge('bgpl_bus_published', 'Records published on the bus since the start', () => s.bus.stats.published)
+  gauge('bgpl_bus_dropped', 'Records the bus dropped for a full subscriber queue', () => s.bus.stats.dropped)
+  gauge('bgpl_bus_queued', 'Records waiting on the bus', () => s.bus.stats.subscriptions.reduce((n, x) => n + x.queued, 0))
+  gauge('bgpl_source_queue_length', 'Records waiting in the collector queue (BGP and BMP)', () => s.queue.length)
+  gauge('bgpl_source_queue_dropped', 'Records the collector queue dropped because it was full', () => s.queue.stats.dropped)
+  gauge('bgpl_matcher_keys', 'Keys with prefixes in the matcher', () => s.matcher.stats.keys)
+  gauge('bgpl_matcher_associations', '(prefix, key) associations in the matcher', () => s.matcher.stats.associations)
+  gauge('bgpl_delivery_log_frames', 'Frames kept for resume', () => s.deliveryLog.stats.frames)
+  gauge('bgpl_delivery_log_bytes', 'Octets of frames kept for resume', () => s.deliveryLog.stats.bytes)
+  gauge('bgpl_delivery_log_evicted', 'Frames evicted from the delivery log (per-key and global bounds)', () => s.deliveryLog.stats.evictedPerKey + s.deliveryLog.stats.evictedGlobal)
+  gauge('bgpl_bmp_routers', 'BMP routers connected', () => s.bmp()?.stats().connected ?? 0)
+}
