@@ -23,7 +23,9 @@ test('GoBGP killed and restarted with Graceful Restart: stale routes, then swept
   await first.gobgp('global', 'rib', 'add', '-a', 'ipv4', '10.30.0.0/16', 'origin', 'igp', 'aspath', '65030', 'nexthop', '198.18.0.15')
   await first.gobgp('global', 'rib', 'add', '-a', 'ipv4', '10.31.0.0/16', 'origin', 'igp', 'aspath', '65031', 'nexthop', '198.18.0.15')
   await first.gobgp('global', 'rib', 'add', '-a', 'ipv6', '2001:db8:30::/48', 'origin', 'igp', 'aspath', '65030', 'nexthop', '2001:db8::15')
-  await fx.waitFor((r) => updates(r).filter((u) => u.announce.length > 0).length === 3 && updates(r).some((u) => u.eor === 'ipv6-unicast'), 15_000, 'three routes and End-of-RIB')
+  // Both families' End-of-RIB, in whichever order GoBGP sends them, before the kill.
+  await fx.waitFor((r) => updates(r).filter((u) => u.announce.length > 0).length === 3 &&
+    updates(r).some((u) => u.eor === 'ipv4-unicast') && updates(r).some((u) => u.eor === 'ipv6-unicast'), 15_000, 'three routes and both End-of-RIBs')
 
   // SIGKILL: no NOTIFICATION, so the routes are kept, stale.
   let mark = fx.records.length
