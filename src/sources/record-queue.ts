@@ -7,6 +7,7 @@
 //      (`stats.dropped`) and logged as a summary at most once per `logIntervalMs`, never silently
 //      and never once per record.
 // The queue never holds more than `capacity` records, whatever the sources and consumers do.
+import { BoundedQueue } from '../bus/bounded-queue.ts'
 import type { Logger } from '../log.ts'
 
 export interface RecordQueueOptions {
@@ -38,10 +39,7 @@ export class RecordQueue<T> {
   private readonly name: string
   private readonly logger: Logger | undefined
   private readonly logIntervalMs: number
-  // Ring buffer; grows by doubling up to `capacity`.
-  private items: Array<T | undefined>
-  private head = 0
-  private size = 0
+  private readonly items: BoundedQueue<T>
   private above = false
   private readonly drainListeners = new Set<() => void>()
   private waiter: (() => void) | undefined
@@ -58,11 +56,11 @@ export class RecordQueue<T> {
     this.name = options.name ?? 'records'
     this.logger = options.logger
     this.logIntervalMs = options.logIntervalMs ?? 10_000
-    this.items = new Array<T | undefined>(Math.min(this.capacity, 1024))
+    this.items = new BoundedQueue<T>(this.capacity)
   }
 
   get length (): number {
-    return this.size
+    return this.items.length
   }
 
   /** True from the moment the length reaches the high-water mark until it falls to the low one. */
@@ -72,16 +70,14 @@ export class RecordQueue<T> {
 
   /** Add a record; false when it was dropped because the queue is full (or closed). */
   push (item: T): boolean {
-    if (this.closed || this.size >= this.capacity) {
+    if (this.closed || !this.items.push(item)) {
       this.countDrop()
       return false
     }
-    if (this.size === this.items.length) this.grow()
-    this.items[(this.head + this.size) % this.items.length] = item
-    this.size++
+    const size = this.items.length
     this.stats.pushed++
-    if (this.size > this.stats.peak) this.stats.peak = this.size
-    if (this.size >= this.highWaterMark) this.above = true
+    if (size > this.stats.peak) this.stats.peak = size
+    if (size >= this.highWaterMark) this.above = true
     const waiter = this.waiter
     if (waiter !== undefined) {
       this.waiter = undefined
@@ -92,12 +88,9 @@ export class RecordQueue<T> {
 
   /** Take the oldest record, or undefined when empty. */
   shift (): T | undefined {
-    if (this.size === 0) return undefined
-    const item = this.items[this.head]
-    this.items[this.head] = undefined
-    this.head = (this.head + 1) % this.items.length
-    this.size--
-    if (this.above && this.size <= this.lowWaterMark) {
+    const item = this.items.shift()
+    if (item === undefined) return undefined
+    if (this.above && this.items.length <= this.lowWaterMark) {
       this.above = false
       for (const listener of [...this.drainListeners]) listener()
     }
@@ -112,7 +105,7 @@ export class RecordQueue<T> {
 
   /** Resolves when a record is there (at once if one is), or when the queue is closed. */
   wait (): Promise<void> {
-    if (this.size > 0 || this.closed) return Promise.resolve()
+    if (this.items.length > 0 || this.closed) return Promise.resolve()
     return new Promise((resolve) => {
       const previous = this.waiter
       this.waiter = () => { previous?.(); resolve() }
@@ -142,13 +135,6 @@ export class RecordQueue<T> {
       if (this.closed) return
       await this.wait()
     }
-  }
-
-  private grow (): void {
-    const next = new Array<T | undefined>(Math.min(this.capacity, this.items.length * 2))
-    for (let i = 0; i < this.size; i++) next[i] = this.items[(this.head + i) % this.items.length]
-    this.items = next
-    this.head = 0
   }
 
   private countDrop (): void {

@@ -1,0 +1,371 @@
+// npm run bench:stream — the live service in one process (`bgproutes-live serve`), end to end:
+// real MRT UPDATEs into its BGP collector at a fixed rate, 1,000 keys of 10 prefixes each, one
+// websocket client per key on loopback. Reported per rate: UPDATEs sent, frames delivered (and
+// per second), the latency from an UPDATE written to the collector's socket to its frame read by
+// the client (p50 / p99 / max), drops and closes (serve's /metrics), and CPU of each process.
+//
+// Processes (all on this machine, sharing its cores: the figures are of the whole set):
+//   serve           the real CLI (bin/bgproutes-live.js serve) on a temp data dir, loopback ports
+//   feeder          bench/stream-feeder.ts: one BGP session, UPDATEs of the file paced at the rate
+//   clients x N     bench/stream-clients.ts: the websocket clients, split over N processes
+//   this one        makes the keys (ApiKeys over the store, as `keys create` does, before serve
+//                   starts), drives the runs, reads /metrics, prints the table
+//
+// Latency, end to end: the feeder rewrites each UPDATE's MED to a stamp of its own and records
+// when it wrote it (process.hrtime = CLOCK_MONOTONIC, one clock for every process); a client reads
+// the MED back from the frame and records when the frame arrived (same clock). Frames without a
+// MED (withdrawals) are counted but have no end-to-end latency. A second figure, `ingress`, is for
+// every frame: client receive time minus the frame's sec/Usec, which serve stamps when its
+// collector reads the UPDATE off the socket (wall clock, performance.timeOrigin-based in both
+// processes: its error is the difference of the processes' timeOrigin, shown as `clock skew`).
+//
+// Key prefixes come from the replayed file: each key gets 8 prefixes the file announces and the
+// covering /16 of 2 more (IPv4; for IPv6 the /32), so that some UPDATEs concern several keys and
+// most concern none; the share is computed with the real Matcher over the file and printed.
+//
+// Usage: node bench/stream.ts [--rates 1000,10000,50000] [--seconds 10] [--keys 1000]
+//        [--client-processes 2] [--warmup-seconds 5] [--file F] [--no-matcher] [--seed N]
+import { fork, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { ApiKeys } from '../src/keys/api-keys.ts'
+import { loadKeySecret } from '../src/keys/secret.ts'
+import { Matcher } from '../src/matcher/matcher.ts'
+import { MrtRecordNormaliser } from '../src/record/from-mrt.ts'
+import type { UpdateRecord } from '../src/record/types.ts'
+import { readMrtFile } from '../src/sources/mrt/read-mrt-file.ts'
+import { openStore } from '../src/store/open-store.ts'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const NODE = join(ROOT, 'node_modules/.bin/node')
+const { values } = parseArgs({
+  allowNegative: true,
+  options: {
+    rates: { type: 'string', default: '1000,10000,50000' },
+    seconds: { type: 'string', default: '10' },
+    keys: { type: 'string', default: '1000' },
+    'client-processes': { type: 'string', default: '2' },
+    'warmup-seconds': { type: 'string', default: '5' },
+    file: { type: 'string', default: resolve(ROOT, '../shared/data/mrt/updates/updates.et-header.2015.gz') },
+    matcher: { type: 'boolean', default: true },
+    seed: { type: 'string', default: '1' }
+  }
+})
+const RATES = values.rates.split(',').map(Number)
+const SECONDS = Number(values.seconds)
+const KEYS = Number(values.keys)
+const PER_KEY = 10
+const CLIENT_PROCS = Number(values['client-processes'])
+const file = values.file
+
+const children = new Set<ChildProcess>()
+process.once('exit', () => { for (const c of children) c.kill('SIGKILL') })
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US')
+
+/** mulberry32, seeded: runs are comparable. */
+function rng (seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+const random = rng(Number(values.seed))
+
+// 1. The file's records (the UPDATEs the feeder will send, as the collector will make them).
+const normaliser = new MrtRecordNormaliser()
+const records: UpdateRecord[] = []
+for await (const rec of readMrtFile(file)) {
+  if (rec.kind !== 'bgp4mp-message' || !rec.asn4 || rec.addPath || rec.local) continue
+  if (rec.message[18] !== 2) continue
+  for (const r of normaliser.toRecords(rec, 'bench')) if (r.type === 'update') records.push(r)
+}
+const announced = [...new Set(records.flatMap((r) => r.announce.flatMap((g) => g.prefixes)))]
+
+function covering (prefix: string): string {
+  const [address, length] = prefix.split('/')
+  if (address.includes(':')) {
+    if (Number(length) <= 32) return prefix
+    const groups = address.split(':')
+    return `${groups[0]}:${groups[1] === '' ? '0' : groups[1]}::/32`
+  }
+  if (Number(length) <= 16) return prefix
+  const o = address.split('.')
+  return `${o[0]}.${o[1]}.0.0/16`
+}
+
+// 2. Key prefix lists, and what share of the file they take, with the real Matcher.
+const lists: string[][] = []
+for (let k = 0; k < KEYS; k++) {
+  const list = new Set<string>()
+  while (list.size < PER_KEY) {
+    const p = announced[Math.floor(random() * announced.length)]
+    list.add(list.size < PER_KEY - 2 ? p : covering(p))
+  }
+  lists.push([...list])
+}
+const matcher = new Matcher()
+lists.forEach((l, k) => matcher.setKeyPrefixes(`k${k}`, l))
+let matchedRecords = 0
+let matchedFrames = 0
+for (const r of records) {
+  const n = matcher.match(r).length
+  if (n > 0) matchedRecords++
+  matchedFrames += n
+}
+const withdrawOnly = records.filter((r) => r.announce.length === 0).length
+console.log(`file: ${file}: ${fmt(records.length)} UPDATEs (${withdrawOnly} withdrawal-only), ${fmt(announced.length)} distinct prefixes announced`)
+console.log(`keys: ${fmt(KEYS)} x ${PER_KEY} prefixes (8 announced in the file + 2 covering /16 or /32); ` +
+  `${(100 * matchedRecords / records.length).toFixed(1)}% of the UPDATEs concern at least one key; ${(matchedFrames / records.length).toFixed(3)} frames per UPDATE`)
+
+// 3. The keys, in a fresh store, before serve starts.
+const dataDir = mkdtempSync(join(tmpdir(), 'bench-stream-'))
+const keys: string[] = []
+{
+  const t0 = performance.now()
+  const secret = loadKeySecret({ env: {}, dataDir, allowGenerate: true })
+  const store = await openStore({ dataDir })
+  const apiKeys = await ApiKeys.open(store, secret)
+  for (const l of lists) keys.push((await apiKeys.create({ label: 'bench', prefixes: l, now: new Date() })).key)
+  await store.close()
+  console.log(`keys made through ApiKeys.create (the path of \`keys create\`) in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+}
+const keysFile = join(dataDir, 'bench-keys.json')
+writeFileSync(keysFile, JSON.stringify(keys))
+
+// 4. serve.
+const serveLog = join(dataDir, 'serve.log')
+const serve = spawn(NODE, [join(ROOT, 'bin/bgproutes-live.js'), 'serve', '--data-dir', dataDir, '--listen-http', '127.0.0.1:0', '--listen-bgp', '127.0.0.1:0', '--listen-bmp', 'none', '--log-level', 'info'],
+  { cwd: ROOT, env: { ...process.env }, stdio: ['ignore', 'pipe', openSync(serveLog, 'a')] })
+children.add(serve)
+let serveOut = ''
+serve.stdout?.setEncoding('utf8').on('data', (d: string) => { serveOut += d })
+{
+  const deadline = Date.now() + 30_000
+  while (!/^BGP collector/m.test(serveOut)) {
+    if (serve.exitCode !== null || Date.now() > deadline) throw new Error(`serve did not start; see ${serveLog}`)
+    await sleep(50)
+  }
+}
+const field = (label: string): string => (new RegExp(`^${label}\\s+(\\S+)`, 'm').exec(serveOut) as RegExpExecArray)[1]
+const httpUrl = field('live manager API')
+const wsUrl = field('websocket stream')
+const bgpPort = field('BGP collector').split(':').pop() as string
+console.log(`serve: pid ${serve.pid}, ${httpUrl}, BGP ${field('BGP collector')}, log ${serveLog}`)
+
+async function sleep (ms: number): Promise<void> { await new Promise((resolve) => setTimeout(resolve, ms)) }
+
+async function message<T> (child: ChildProcess, ms: number, what: string): Promise<T> {
+  return await new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error(`${what}: no answer in ${ms} ms`)) }, ms)
+    const onExit = (code: number | null): void => { clearTimeout(timer); reject(new Error(`${what}: exited with ${code}`)) }
+    child.once('message', (m) => { clearTimeout(timer); child.off('exit', onExit); resolve(m as T) })
+    child.once('exit', onExit)
+  })
+}
+
+async function metrics (): Promise<Map<string, number>> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text()
+  const out = new Map<string, number>()
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue
+    const space = line.lastIndexOf(' ')
+    const full = line.slice(0, space)
+    const name = full.replace(/\{.*$/, '')
+    const v = Number(line.slice(space + 1))
+    out.set(full, v)
+    if (full !== name) out.set(name, (out.get(name) ?? 0) + v)
+  }
+  return out
+}
+
+// 5. The feeder: one BGP session, established before any client connects (its peer-up frame
+// goes to nobody).
+const base = process.hrtime.bigint()
+const feeder = fork(join(ROOT, 'bench/stream-feeder.ts'), [file, bgpPort], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })
+children.add(feeder)
+const feederReady = await message<{ updates: number, stampedShare: number }>(feeder, 60_000, 'feeder')
+console.log(`feeder: ${fmt(feederReady.updates)} UPDATEs loaded, ${(100 * feederReady.stampedShare).toFixed(2)}% stamped (MED); BGP session established`)
+
+// 6. The clients.
+interface ClientsReady { connected: number, refused: number, errors: number, errorTexts: string[], clockOffset: number }
+const clients: ChildProcess[] = []
+const per = Math.ceil(KEYS / CLIENT_PROCS)
+const readies: Array<Promise<ClientsReady>> = []
+for (let i = 0; i < CLIENT_PROCS; i++) {
+  const c = fork(join(ROOT, 'bench/stream-clients.ts'), [wsUrl, String(base), keysFile, String(i * per), String(Math.min(per, KEYS - i * per))], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })
+  children.add(c)
+  clients.push(c)
+  readies.push(message<ClientsReady>(c, 120_000, 'clients'))
+}
+const t0 = performance.now()
+const ready = await Promise.all(readies)
+const connected = ready.reduce((n, r) => n + r.connected, 0)
+const myOffset = (performance.timeOrigin + performance.now()) - Number(process.hrtime.bigint()) / 1e6
+const offsets = [myOffset, ...ready.map((r) => r.clockOffset)]
+const skewMs = Math.max(...offsets) - Math.min(...offsets)
+console.log(`clients: ${connected} of ${KEYS} connected in ${((performance.now() - t0) / 1000).toFixed(1)} s over ${CLIENT_PROCS} processes; ${ready.reduce((n, r) => n + r.refused, 0)} refused ${ready.flatMap((r) => r.errorTexts).slice(0, 2).join(' ')}`)
+console.log(`clock skew (wall vs monotonic offset) across this machine's bench processes: ${(skewMs * 1000).toFixed(0)} µs`)
+
+interface FeederDone { sent: number, firstStamp: number, lastStamp: number, sendMs: Float64Array, elapsedMs: number, achievedRate: number, stalls: number, cpu: number }
+interface ClientsCollect { stamps: Float64Array, recvMs: Float64Array, ingressMs: Float64Array, frames: number, unstamped: number, errors: number, errorTexts: string[], gaps: number, closed: number, cpu: number }
+
+async function collect (): Promise<ClientsCollect[]> {
+  return await Promise.all(clients.map(async (c) => {
+    const p = message<ClientsCollect>(c, 30_000, 'clients collect')
+    c.send({ cmd: 'collect' })
+    return await p
+  }))
+}
+
+async function phase (rate: number, seconds: number): Promise<void> {
+  await collect()
+  const m0 = await metrics()
+  const w0 = performance.now()
+  const done = message<FeederDone>(feeder, seconds * 4000 + 30_000, 'feeder run')
+  feeder.send({ cmd: 'run', rate, seconds, base: String(base) })
+  const f = await done
+  // Wait for the pipeline to drain: frames sent by serve stop moving (bounded).
+  let last = -1
+  const drainDeadline = Date.now() + 20_000
+  for (;;) {
+    const m = await metrics()
+    const sent = m.get('bgpl_frames_sent_total') ?? 0
+    if (sent === last && (m.get('bgpl_bus_queued') ?? 0) === 0 && (m.get('bgpl_source_queue_length') ?? 0) === 0) break
+    if (Date.now() > drainDeadline) break
+    last = sent
+    await sleep(300)
+  }
+  await sleep(300)
+  const wallMs = performance.now() - w0
+  const m1 = await metrics()
+  const got = await collect()
+  const d = (name: string): number => (m1.get(name) ?? 0) - (m0.get(name) ?? 0)
+
+  const lat: number[] = []
+  let late = 0
+  for (const g of got) {
+    for (let i = 0; i < g.stamps.length; i++) {
+      const idx = g.stamps[i] - f.firstStamp
+      if (idx < 0 || idx >= f.sendMs.length) { late++; continue }
+      lat.push(g.recvMs[i] - f.sendMs[idx])
+    }
+  }
+  const ingress = got.flatMap((g) => Array.from(g.ingressMs))
+  const frames = got.reduce((n, g) => n + g.frames, 0)
+  const serveCpu = (d('process_cpu_user_seconds_total') + d('process_cpu_system_seconds_total')) * 1000 / wallMs
+  const clientCpu = got.reduce((n, g) => n + g.cpu, 0)
+  results.push({
+    rate,
+    sent: f.sent,
+    achieved: f.achievedRate,
+    stalls: f.stalls,
+    records: d('bgpl_records_total'),
+    matched: d('bgpl_frames_matched_total'),
+    handed: d('bgpl_frames_sent_total'),
+    frames,
+    framesPerSecond: frames / (f.elapsedMs / 1000),
+    stamped: lat.length,
+    late,
+    e2e: percentiles(lat),
+    ingress: percentiles(ingress),
+    gaps: got.reduce((n, g) => n + g.gaps, 0),
+    errors: got.reduce((n, g) => n + g.errors, 0),
+    closed: got.reduce((n, g) => n + g.closed, 0),
+    slowDrops: d('bgpl_ws_slow_consumer_dropped_frames_total'),
+    slowCloses: d('bgpl_ws_sessions_closed_total{reason="slow_consumer"}'),
+    busDropped: d('bgpl_bus_dropped'),
+    queueDropped: d('bgpl_source_queue_dropped'),
+    serveCpu,
+    feederCpu: f.cpu,
+    clientCpu,
+    matchP99: histogramQuantile(m0, m1, 'bgpl_match_seconds', 0.99)
+  })
+  const errorTexts = got.flatMap((g) => g.errorTexts)
+  if (errorTexts.length > 0) console.log(`  error frames: ${errorTexts.slice(0, 2).join(' | ')}`)
+}
+
+interface Percentiles { p50: number, p99: number, max: number, n: number }
+function percentiles (xs: number[]): Percentiles {
+  if (xs.length === 0) return { p50: NaN, p99: NaN, max: NaN, n: 0 }
+  const a = Float64Array.from(xs).sort()
+  const q = (p: number): number => a[Math.min(a.length - 1, Math.floor(p * a.length))]
+  return { p50: q(0.5), p99: q(0.99), max: a[a.length - 1], n: a.length }
+}
+
+/** A quantile of a Prometheus histogram over the interval (upper bound of the bucket). */
+function histogramQuantile (m0: Map<string, number>, m1: Map<string, number>, name: string, q: number): number {
+  const buckets: Array<[number, number]> = []
+  for (const [k, v] of m1) {
+    const m = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\}$`).exec(k)
+    if (m !== null) buckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]), v - (m0.get(k) ?? 0)])
+  }
+  buckets.sort((x, y) => x[0] - y[0])
+  const total = buckets.at(-1)?.[1] ?? 0
+  for (const [le, n] of buckets) if (n >= q * total) return le
+  return NaN
+}
+
+interface Result {
+  rate: number, sent: number, achieved: number, stalls: number, records: number, matched: number, handed: number, frames: number, framesPerSecond: number,
+  stamped: number, late: number, e2e: Percentiles, ingress: Percentiles, gaps: number, errors: number, closed: number, slowDrops: number, slowCloses: number,
+  busDropped: number, queueDropped: number, serveCpu: number, feederCpu: number, clientCpu: number, matchP99: number
+}
+const results: Result[] = []
+
+try {
+  const warm = Number(values['warmup-seconds'])
+  if (warm > 0) {
+    console.log(`warm-up: ${warm} s at 10,000 UPDATE/s (fills the Adj-RIB-In, JIT), not reported`)
+    await phase(10_000, warm)
+    results.length = 0
+  }
+  for (const rate of RATES) {
+    console.log(`run: ${fmt(rate)} UPDATE/s for ${SECONDS} s ...`)
+    await phase(rate, SECONDS)
+  }
+} finally {
+  for (const c of clients) c.send({ cmd: 'exit' })
+  feeder.send({ cmd: 'exit' })
+  await sleep(300)
+  serve.kill('SIGTERM')
+  const exited = await Promise.race([new Promise((resolve) => serve.once('exit', () => { resolve(true) })), sleep(20_000).then(() => false)])
+  if (exited !== true) serve.kill('SIGKILL')
+  for (const c of children) c.kill('SIGKILL')
+}
+
+const ms = (x: number): string => Number.isNaN(x) ? '-' : x < 10 ? x.toFixed(2) : x.toFixed(0)
+console.log('')
+console.log(`serve + feeder + ${connected} clients (${CLIENT_PROCS} processes) on ${(await import('node:os')).availableParallelism()} cores; ${SECONDS} s per rate; latency in ms`)
+const header = ['target/s', 'sent', 'sent/s', 'frames', 'frames/s', 'e2e p50', 'e2e p99', 'e2e max', 'ingr p50', 'ingr p99', 'lost', 'slow drop', 'bus drop', 'q drop', 'serve CPU', 'feeder', 'clients']
+const rows = results.map((r) => [fmt(r.rate), fmt(r.sent), fmt(r.achieved), fmt(r.frames), fmt(r.framesPerSecond), ms(r.e2e.p50), ms(r.e2e.p99), ms(r.e2e.max), ms(r.ingress.p50), ms(r.ingress.p99),
+  fmt(r.matched - r.frames), fmt(r.slowDrops), fmt(r.busDropped), fmt(r.queueDropped), r.serveCpu.toFixed(2), r.feederCpu.toFixed(2), r.clientCpu.toFixed(2)])
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padStart(widths[i])).join('  '))
+console.log('')
+for (const r of results) {
+  console.log(`${fmt(r.rate)}/s: ${fmt(r.records)} records matched by serve, ${fmt(r.matched)} frames made, ${fmt(r.handed)} handed to sockets, ${fmt(r.frames)} received ` +
+    `(${fmt(r.stamped)} with a stamp, ${r.late} stamped by an earlier run); seq gaps ${r.gaps}, error frames ${r.errors}, closes ${r.closed}, slow-consumer closes ${r.slowCloses}; ` +
+    `feeder waits on TCP ${r.stalls}; match+log p99 <= ${r.matchP99 * 1000} ms; e2e n=${r.e2e.n}`)
+}
+console.log('e2e: feeder socket write -> client receive (monotonic clock, MED stamp); ingr: collector socket read (frame sec/Usec) -> client receive (wall clock)')
+console.log('lost: frames made by the matcher minus frames received; CPU in cores (1.00 = one core busy) over the run and its drain')
+
+rmSync(dataDir, { recursive: true, force: true })
+
+if (values.matcher) {
+  console.log('')
+  console.log('matcher (npm run bench:matcher: 100,000 keys x 10 prefixes, one core):')
+  const m = spawn(NODE, ['--expose-gc', join(ROOT, 'bench/matcher.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  children.add(m)
+  let out = ''
+  m.stdout.setEncoding('utf8').on('data', (d: string) => { out += d })
+  await new Promise((resolve) => m.once('exit', resolve))
+  for (const line of out.split('\n')) if (line !== '') console.log(`  ${line}`)
+}
