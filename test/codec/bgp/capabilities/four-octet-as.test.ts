@@ -1,23 +1,7 @@
 // four-octet-as.ts, through the capability list decoder that dispatches to it.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ByteWriter } from '../../../../src/codec/bgp/byte-writer.ts'
-import { decodeCapabilities, writeCapabilities } from '../../../../src/codec/bgp/capabilities/index.ts'
-import type { Capability } from '../../../../src/codec/bgp/types.ts'
-import { hex, toHex } from '../hex.ts'
-
-function decode (body: string): Capability[] {
-  const value = hex(body)
-  return decodeCapabilities(value, 0, value.length)
-}
-
-function roundTrip (body: string): Capability[] {
-  const capabilities = decode(body)
-  const out = new ByteWriter()
-  writeCapabilities(out, capabilities)
-  assert.equal(toHex(out.finish()), body.replace(/\s+/g, ''))
-  return capabilities
-}
+import { roundTrip } from './capability-hex.ts'
 
 test('4-octet AS (RFC 6793 §3)', () => {
   assert.deepEqual(roundTrip('4104 fffffffe'), [{ kind: 'four-octet-as', asn: 4294967294 }])

@@ -1,22 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ByteWriter } from '../../../../src/codec/bgp/byte-writer.ts'
-import { decodeCapabilities, writeCapabilities } from '../../../../src/codec/bgp/capabilities/index.ts'
-import type { Capability } from '../../../../src/codec/bgp/types.ts'
-import { assertBgpError, hex, toHex } from '../hex.ts'
-
-function decode (body: string): Capability[] {
-  const value = hex(body)
-  return decodeCapabilities(value, 0, value.length)
-}
-
-function roundTrip (body: string): Capability[] {
-  const capabilities = decode(body)
-  const out = new ByteWriter()
-  writeCapabilities(out, capabilities)
-  assert.equal(toHex(out.finish()), body.replace(/\s+/g, ''))
-  return capabilities
-}
+import { assertBgpError, hex } from '../hex.ts'
+import { decode, roundTrip } from './capability-hex.ts'
 
 test('unknown capabilities are kept raw (Cisco route refresh 128)', () => {
   assert.deepEqual(roundTrip('8000 fe02 abcd'), [{ kind: 'unknown', code: 128, value: hex('') }, { kind: 'unknown', code: 254, value: hex('abcd') }])
