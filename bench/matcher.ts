@@ -21,6 +21,7 @@ import { Matcher } from '../src/matcher/matcher.ts'
 import { formatPrefixBits, newPrefixBits, parsePrefixInto } from '../src/matcher/prefix-bits.ts'
 import type { PrefixBits } from '../src/matcher/prefix-bits.ts'
 import { PrefixTrie } from '../src/matcher/prefix-trie.ts'
+import { seededRandom as rng } from '../test/helpers/seeded-random.ts'
 
 const root = resolve(import.meta.dirname, '..')
 const mrt = resolve(root, '../shared/data/mrt')
@@ -36,17 +37,6 @@ const KEYS = Number(values.keys)
 const PER_KEY = Number(values['per-key'])
 const SECONDS = Number(values.seconds)
 
-/** mulberry32: a small seeded generator, so that runs are comparable. */
-function rng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const random = rng(Number(values.seed))
 const int = (n: number): number => Math.floor(random() * n)
 

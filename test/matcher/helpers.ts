@@ -5,21 +5,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import type { ValidateFunction } from 'ajv/dist/2020.js'
 import { makePeerStateRecord, makeUpdateRecord } from '../../src/record/build.ts'
 import type { Announcement, PeerState, PeerStateRecord, RecordAttributes, RecordMeta, UpdateRecord, Withdrawal } from '../../src/record/types.ts'
+import { seededRandom as rng } from '../helpers/seeded-random.ts'
 
 export const root = resolve(import.meta.dirname, '../..')
 export const dataDir = resolve(root, '../shared/data')
-
-/** mulberry32: seeded, so that a failure replays. */
-export function rng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export const META: RecordMeta = { time_us: 1_427_846_400_123_456, source: 'rrc06', vp: { ip: '192.0.2.1', asn: 64500 } }
 
@@ -63,3 +52,5 @@ export function validateFrame (): ValidateFunction {
     JSON.parse(readFileSync(resolve(root, 'schema/frame.schema.json'), 'utf8')))
   return validator
 }
+
+export { rng }

@@ -15,6 +15,7 @@ import { BgpMessageSplitter } from '../../../src/codec/bgp/framing.ts'
 import { decodeMessage, encodeMessage } from '../../../src/codec/bgp/message.ts'
 import type { DecodeContext } from '../../../src/codec/bgp/decode-context.ts'
 import { CONTEXTS, CTX_2, CTX_RIB, hex, toHex } from './hex.ts'
+import { seededRandom as prng } from '../../helpers/seeded-random.ts'
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/bgp')
 const ITERATIONS = Number(process.env.BGP_FUZZ_ITERATIONS ?? 20_000)
@@ -24,18 +25,6 @@ function readHexFiles (dir: string): Array<{ name: string, bytes: Uint8Array }> 
     const text = readFileSync(join(dir, name), 'utf8').split('\n').filter(line => !line.startsWith('#')).join('')
     return { name, bytes: hex(text) }
   })
-}
-
-/** mulberry32: small, fast, deterministic. */
-function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 function mutate (input: Uint8Array, other: Uint8Array, random: () => number): Uint8Array {

@@ -10,18 +10,7 @@ import { createBmpSplitter } from '../../../src/codec/bmp/framing.ts'
 import { decodeBmpMessage } from '../../../src/codec/bmp/message.ts'
 import { createBmpSession } from '../../../src/codec/bmp/session-state.ts'
 import { loadCorpus } from './fixtures.ts'
-
-/** mulberry32: small, seeded, good enough to spread mutations. */
-function rng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom as rng } from '../../helpers/seeded-random.ts'
 
 function mutate (input: Uint8Array, random: () => number): Uint8Array {
   let buf = input.slice()

@@ -8,22 +8,11 @@ import { MrtDecodeError } from '../../../src/codec/mrt/errors.ts'
 import { MrtFraming } from '../../../src/codec/mrt/framing.ts'
 import { createMrtDecodeContext, decodeMrtRecord, decodeTableDumpBlock } from '../../../src/codec/mrt/record.ts'
 import { concatBytes, hex } from './helpers.ts'
+import { seededRandom as prng } from '../../helpers/seeded-random.ts'
 
 const corpusDir = resolve(import.meta.dirname, '../../fixtures/mrt/corpus')
 const corpus = readdirSync(corpusDir).filter((f) => f.endsWith('.hex')).sort()
   .map((f) => ({ name: f, bytes: hex(readFileSync(join(corpusDir, f), 'utf8')) }))
-
-/** mulberry32: a small seeded PRNG, so every run tries the same inputs. */
-function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function mutate (input: Uint8Array, rand: () => number): Uint8Array {
   const out = Uint8Array.from(input)

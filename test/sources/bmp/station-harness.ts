@@ -8,6 +8,7 @@ import { startBmpStation } from '../../../src/sources/bmp/station.ts'
 import type { BmpStation, BmpStationOptions } from '../../../src/sources/bmp/station.ts'
 import type { BgpRecord } from '../../../src/record/types.ts'
 import { createLogger } from '../../../src/log.ts'
+import { seededRandom } from '../../helpers/seeded-random.ts'
 
 export interface Harness {
   station: BmpStation
@@ -46,18 +47,6 @@ export async function waitFor (condition: () => boolean, timeoutMs: number, what
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}
-
-/** A small deterministic generator (mulberry32), so that a failing chunking can be replayed. */
-export function seededRandom (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
 
@@ -104,3 +93,5 @@ export function recordsFor (records: readonly BgpRecord[], view: string, prefix:
   return records.filter(r => r.type === 'update' && r.router?.view === view &&
     (r.announce.some(a => a.prefixes.includes(prefix)) || r.withdraw.some(w => w.prefixes.includes(prefix))))
 }
+
+export { seededRandom }
