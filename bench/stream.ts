@@ -23,8 +23,15 @@
 // covering /16 of 2 more (IPv4; for IPv6 the /32), so that some UPDATEs concern several keys and
 // most concern none; the share is computed with the real Matcher over the file and printed.
 //
+// At the end, `npm run bench:matcher` (100,000 keys x 10 prefixes: lookups per second on one core)
+// runs as a child process and its figures are printed; --no-matcher skips it.
+//
 // Usage: node bench/stream.ts [--rates 1000,10000,50000] [--seconds 10] [--keys 1000]
 //        [--client-processes 2] [--warmup-seconds 5] [--file F] [--no-matcher] [--seed N]
+// Diagnosis: --serve-node-args='--cpu-prof --trace-gc' (node flags for serve; its stdout is kept
+// in $TMPDIR/bench-stream-serve-stdout.txt and the run windows are printed in serve's time),
+// --sample (serve's queues and event-loop delay once a second: perturbs serve a little),
+// --dump FILE (FILE.RATE: send time and latency of every stamped frame).
 import { fork, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs'
@@ -51,7 +58,10 @@ const { values } = parseArgs({
     'warmup-seconds': { type: 'string', default: '5' },
     file: { type: 'string', default: resolve(ROOT, '../shared/data/mrt/updates/updates.et-header.2015.gz') },
     matcher: { type: 'boolean', default: true },
-    seed: { type: 'string', default: '1' }
+    seed: { type: 'string', default: '1' },
+    'serve-node-args': { type: 'string', default: '' },
+    sample: { type: 'boolean', default: false },
+    dump: { type: 'string' }
   }
 })
 const RATES = values.rates.split(',').map(Number)
@@ -141,7 +151,9 @@ writeFileSync(keysFile, JSON.stringify(keys))
 
 // 4. serve.
 const serveLog = join(dataDir, 'serve.log')
-const serve = spawn(NODE, [join(ROOT, 'bin/bgproutes-live.js'), 'serve', '--data-dir', dataDir, '--listen-http', '127.0.0.1:0', '--listen-bgp', '127.0.0.1:0', '--listen-bmp', 'none', '--log-level', 'info'],
+const serveNodeArgs = values['serve-node-args'].split(' ').filter((a) => a !== '')
+const serveSpawnedAt = performance.now()
+const serve = spawn(NODE, [...serveNodeArgs, join(ROOT, 'bin/bgproutes-live.js'), 'serve', '--data-dir', dataDir, '--listen-http', '127.0.0.1:0', '--listen-bgp', '127.0.0.1:0', '--listen-bmp', 'none', '--log-level', 'info'],
   { cwd: ROOT, env: { ...process.env }, stdio: ['ignore', 'pipe', openSync(serveLog, 'a')] })
 children.add(serve)
 let serveOut = ''
@@ -188,6 +200,7 @@ async function metrics (): Promise<Map<string, number>> {
 // 5. The feeder: one BGP session, established before any client connects (its peer-up frame
 // goes to nobody).
 const base = process.hrtime.bigint()
+const baseAt = performance.now()
 const feeder = fork(join(ROOT, 'bench/stream-feeder.ts'), [file, bgpPort], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })
 children.add(feeder)
 const feederReady = await message<{ updates: number, stampedShare: number }>(feeder, 60_000, 'feeder')
@@ -230,7 +243,32 @@ async function phase (rate: number, seconds: number): Promise<void> {
   const w0 = performance.now()
   const done = message<FeederDone>(feeder, seconds * 4000 + 30_000, 'feeder run')
   feeder.send({ cmd: 'run', rate, seconds, base: String(base) })
+  // With --sample, once a second while it runs: serve's queues and event-loop delay (prom-client
+  // resets the delay histogram at each scrape, so each sample is the last second's). Off by
+  // default: a scrape costs serve a few ms of its event loop. Without it the delay figures are
+  // over the whole run (scraped at its start and end).
+  const run = { sampling: values.sample }
+  const samples = { loopMax: 0, loopP99: 0, sourceQueue: NaN, busQueued: NaN }
+  const sampler = (async () => {
+    while (run.sampling) {
+      await sleep(1000)
+      if (!run.sampling) break
+      const m = await metrics()
+      samples.loopMax = Math.max(samples.loopMax, m.get('nodejs_eventloop_lag_max_seconds') ?? 0)
+      samples.loopP99 = Math.max(samples.loopP99, m.get('nodejs_eventloop_lag_p99_seconds') ?? 0)
+      samples.sourceQueue = Math.max(Number.isNaN(samples.sourceQueue) ? 0 : samples.sourceQueue, m.get('bgpl_source_queue_length') ?? 0)
+      samples.busQueued = Math.max(Number.isNaN(samples.busQueued) ? 0 : samples.busQueued, m.get('bgpl_bus_queued') ?? 0)
+    }
+  })()
   const f = await done
+  run.sampling = false
+  await sampler
+  if (serveNodeArgs.length > 0) console.log(`  run window: ${fmt(w0 - serveSpawnedAt)} .. ${fmt(performance.now() - serveSpawnedAt)} ms after serve was spawned`)
+  const mEnd = await metrics()
+  if (!values.sample) {
+    samples.loopMax = mEnd.get('nodejs_eventloop_lag_max_seconds') ?? NaN
+    samples.loopP99 = mEnd.get('nodejs_eventloop_lag_p99_seconds') ?? NaN
+  }
   // Wait for the pipeline to drain: frames sent by serve stop moving (bounded).
   let last = -1
   const drainDeadline = Date.now() + 20_000
@@ -249,14 +287,18 @@ async function phase (rate: number, seconds: number): Promise<void> {
   const d = (name: string): number => (m1.get(name) ?? 0) - (m0.get(name) ?? 0)
 
   const lat: number[] = []
+  const dump: string[] = []
   let late = 0
   for (const g of got) {
     for (let i = 0; i < g.stamps.length; i++) {
       const idx = g.stamps[i] - f.firstStamp
       if (idx < 0 || idx >= f.sendMs.length) { late++; continue }
       lat.push(g.recvMs[i] - f.sendMs[idx])
+      if (values.dump !== undefined) dump.push(`${(f.sendMs[idx] + baseAt - serveSpawnedAt).toFixed(3)} ${(g.recvMs[i] - f.sendMs[idx]).toFixed(3)}`)
     }
   }
+  // --dump FILE: send time (ms after serve was spawned) and latency of every stamped frame, per rate.
+  if (values.dump !== undefined) writeFileSync(`${values.dump}.${rate}`, dump.join('\n') + '\n')
   const ingress = got.flatMap((g) => Array.from(g.ingressMs))
   const frames = got.reduce((n, g) => n + g.frames, 0)
   const serveCpu = (d('process_cpu_user_seconds_total') + d('process_cpu_system_seconds_total')) * 1000 / wallMs
@@ -285,7 +327,8 @@ async function phase (rate: number, seconds: number): Promise<void> {
     serveCpu,
     feederCpu: f.cpu,
     clientCpu,
-    matchP99: histogramQuantile(m0, m1, 'bgpl_match_seconds', 0.99)
+    matchP99: histogramQuantile(m0, m1, 'bgpl_match_seconds', 0.99),
+    ...samples
   })
   const errorTexts = got.flatMap((g) => g.errorTexts)
   if (errorTexts.length > 0) console.log(`  error frames: ${errorTexts.slice(0, 2).join(' | ')}`)
@@ -313,9 +356,34 @@ function histogramQuantile (m0: Map<string, number>, m1: Map<string, number>, na
 }
 
 interface Result {
-  rate: number, sent: number, achieved: number, stalls: number, records: number, matched: number, handed: number, frames: number, framesPerSecond: number,
-  stamped: number, late: number, e2e: Percentiles, ingress: Percentiles, gaps: number, errors: number, closed: number, slowDrops: number, slowCloses: number,
-  busDropped: number, queueDropped: number, serveCpu: number, feederCpu: number, clientCpu: number, matchP99: number
+  rate: number,
+  sent: number,
+  achieved: number,
+  stalls: number,
+  records: number,
+  matched: number,
+  handed: number,
+  frames: number,
+  framesPerSecond: number,
+  stamped: number,
+  late: number,
+  e2e: Percentiles,
+  ingress: Percentiles,
+  gaps: number,
+  errors: number,
+  closed: number,
+  slowDrops: number,
+  slowCloses: number,
+  busDropped: number,
+  queueDropped: number,
+  serveCpu: number,
+  feederCpu: number,
+  clientCpu: number,
+  matchP99: number,
+  loopMax: number,
+  loopP99: number,
+  sourceQueue: number,
+  busQueued: number
 }
 const results: Result[] = []
 
@@ -352,11 +420,18 @@ console.log('')
 for (const r of results) {
   console.log(`${fmt(r.rate)}/s: ${fmt(r.records)} records matched by serve, ${fmt(r.matched)} frames made, ${fmt(r.handed)} handed to sockets, ${fmt(r.frames)} received ` +
     `(${fmt(r.stamped)} with a stamp, ${r.late} stamped by an earlier run); seq gaps ${r.gaps}, error frames ${r.errors}, closes ${r.closed}, slow-consumer closes ${r.slowCloses}; ` +
-    `feeder waits on TCP ${r.stalls}; match+log p99 <= ${r.matchP99 * 1000} ms; e2e n=${r.e2e.n}`)
+    `feeder waits on TCP ${r.stalls}; match+log p99 <= ${r.matchP99 * 1000} ms; e2e n=${r.e2e.n}; ` +
+    `serve event-loop delay p99 ${ms(r.loopP99 * 1000)} ms, max ${ms(r.loopMax * 1000)} ms` +
+    (values.sample ? ` (worst 1 s sample); record queue max ${fmt(r.sourceQueue)}, bus queue max ${fmt(r.busQueued)}` : ' (over the run)'))
 }
 console.log('e2e: feeder socket write -> client receive (monotonic clock, MED stamp); ingr: collector socket read (frame sec/Usec) -> client receive (wall clock)')
 console.log('lost: frames made by the matcher minus frames received; CPU in cores (1.00 = one core busy) over the run and its drain')
 
+if (serveNodeArgs.length > 0) {
+  const out = join(tmpdir(), 'bench-stream-serve-stdout.txt')
+  writeFileSync(out, serveOut)
+  console.log(`serve ran with ${serveNodeArgs.join(' ')}; its stdout: ${out}`)
+}
 rmSync(dataDir, { recursive: true, force: true })
 
 if (values.matcher) {
