@@ -46,4 +46,6 @@ export interface ApiOptions {
    * addresses) so that the per-IP limit applies to the client's address from X-Forwarded-For.
    */
   trustProxy?: boolean | string | string[]
+  /** Origins browsers may call the API from (CORS): default '*', any origin. */
+  corsOrigins?: '*' | string[]
 }

@@ -2,6 +2,7 @@
 // (/v1/key), and the operational endpoints (/healthz, /readyz, /metrics, /openapi.json), as one
 // Fastify instance that the live service listens with (and mounts its websocket gateway on).
 // Building it opens nothing: the caller decides when to listen, and on what.
+import cors from '@fastify/cors'
 import { fastify, LogController } from 'fastify'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { ApiContext } from './api-context.ts'
@@ -42,6 +43,16 @@ export function buildApi (options: ApiOptions): FastifyInstance {
     logRequest(request, reply, ctx.keyIdOf(request))
   })
 
+  // CORS, so that browser apps on other origins can call the API (the TypeScript client runs in
+  // browsers). Keys travel in a header or the query, never in cookies, so any origin may be
+  // allowed by default; `corsOrigins` narrows it. Retry-After is exposed for rate-limited calls.
+  app.register(cors, {
+    origin: options.corsOrigins ?? '*',
+    methods: ['GET', 'PUT'],
+    allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type'],
+    exposedHeaders: ['Retry-After'],
+    maxAge: 600
+  })
   updateLivePrefixesRoute(app, ctx)
   keyRoutes(app, ctx)
   opsRoutes(app, ctx)
