@@ -2,7 +2,8 @@
 // publish and drained by its own loop, one record at a time, in publish order (so per vantage
 // point too). Delivery is never synchronous inside publish. A full queue drops the record for that
 // subscription only, and counts it; a slow subscriber never blocks a fast one. The loop yields to
-// the event loop every `batch` records so that a flood of records does not starve I/O.
+// the event loop every `batch` records, or sooner once it has run for `sliceMs`, so that a flood
+// of records (or a slow handler) does not starve I/O: socket reads, writes, timers.
 
 import type { BgpRecord } from '../record/types.ts'
 import { BoundedQueue } from './bounded-queue.ts'
@@ -14,10 +15,13 @@ export interface InProcessBusOptions {
   maxQueued?: number
   /** Records handled before the loop yields to the event loop; default 1,024. */
   batch?: number
+  /** Time (ms) the loop may run before it yields to the event loop, whatever the batch; default 2. */
+  sliceMs?: number
 }
 
 const DEFAULT_MAX_QUEUED = 65_536
 const DEFAULT_BATCH = 1024
+const DEFAULT_SLICE_MS = 2
 
 class Delivery implements BusDelivery {
   readonly record: BgpRecord
@@ -48,6 +52,7 @@ class Subscription implements BusSubscription {
   private readonly onError: SubscribeOptions['onError']
   private readonly queue: BoundedQueue<Delivery>
   private readonly batch: number
+  private readonly sliceMs: number
   private running = false
   private stopped = false
   private delivered = 0
@@ -56,7 +61,7 @@ class Subscription implements BusSubscription {
   private handlerErrors = 0
   private runDone: Promise<void> = Promise.resolve()
 
-  constructor (bus: InProcessBus, handler: BusHandler, options: SubscribeOptions, maxQueued: number, batch: number) {
+  constructor (bus: InProcessBus, handler: BusHandler, options: SubscribeOptions, maxQueued: number, batch: number, sliceMs: number) {
     this.bus = bus
     this.handler = handler
     this.group = options.group ?? 'default'
@@ -64,6 +69,7 @@ class Subscription implements BusSubscription {
     this.onError = options.onError
     this.queue = new BoundedQueue(options.maxQueued ?? maxQueued)
     this.batch = batch
+    this.sliceMs = sliceMs
   }
 
   get stats (): SubscriptionStats {
@@ -115,6 +121,7 @@ class Subscription implements BusSubscription {
 
   private async run (): Promise<void> {
     let n = 0
+    let sliceEnd = performance.now() + this.sliceMs
     try {
       while (!this.stopped) {
         const delivery = this.queue.shift()
@@ -129,7 +136,11 @@ class Subscription implements BusSubscription {
           this.report(error, delivery)
         }
         if (!this.manual) delivery.ack()
-        if (++n % this.batch === 0) await new Promise<void>((resolve) => setImmediate(resolve))
+        if (++n >= this.batch || performance.now() >= sliceEnd) {
+          await new Promise<void>((resolve) => setImmediate(resolve))
+          n = 0
+          sliceEnd = performance.now() + this.sliceMs
+        }
       }
     } finally {
       this.running = false
@@ -148,6 +159,7 @@ class Subscription implements BusSubscription {
 export class InProcessBus implements Bus {
   private readonly maxQueued: number
   private readonly batch: number
+  private readonly sliceMs: number
   private readonly subscriptions = new Set<Subscription>()
   private offset = 0
   private dropped = 0
@@ -159,6 +171,8 @@ export class InProcessBus implements Bus {
   constructor (options: InProcessBusOptions = {}) {
     this.maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED
     this.batch = options.batch ?? DEFAULT_BATCH
+    this.sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS
+    if (!(this.batch >= 1 && this.sliceMs >= 0)) throw new RangeError('bus batch must be >= 1 and sliceMs >= 0')
   }
 
   get stats (): BusStats {
@@ -189,7 +203,7 @@ export class InProcessBus implements Bus {
 
   subscribe (handler: BusHandler, options: SubscribeOptions = {}): BusSubscription {
     if (this.closed) throw new Error('bus is closed')
-    const sub = new Subscription(this, handler, options, this.maxQueued, this.batch)
+    const sub = new Subscription(this, handler, options, this.maxQueued, this.batch, this.sliceMs)
     this.subscriptions.add(sub)
     return sub
   }

@@ -88,7 +88,7 @@ export class StreamGateway {
       return
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const accepting = this.accept(ws, req.url ?? '/')
+      const accepting = this.accept(ws, socket, req.url ?? '/')
       this.pending.add(accepting)
       const settled = (): void => { this.pending.delete(accepting) }
       accepting.then(settled, settled)
@@ -114,7 +114,7 @@ export class StreamGateway {
     this.wss.close()
   }
 
-  private async accept (ws: WebSocket, target: string): Promise<void> {
+  private async accept (ws: WebSocket, socket: Duplex, target: string): Promise<void> {
     const now = this.service.now
     const store = this.service.store
     let opened: OpenSession
@@ -140,6 +140,7 @@ export class StreamGateway {
     let detach = (): void => {}
     const session = new StreamSession({
       ws,
+      socket,
       keyId: opened.keyId,
       sessionId: opened.sessionId,
       store,

@@ -13,6 +13,7 @@
 // the next one is dead and its connection is cut. The store's session lease is renewed every
 // `renewIntervalMs` (the key stays in use while the session is open); a lease the store no longer
 // knows (the key was revoked, or the lease lapsed and the slot was taken) ends the session.
+import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import { InternalError, KeyRevokedError, SlowConsumerError } from '../errors.ts'
 import type { ServiceError } from '../errors.ts'
@@ -48,6 +49,12 @@ export type CloseReason = 'client' | 'slow_consumer' | 'dead_peer' | 'lease_lost
 
 export interface StreamSessionOptions {
   ws: WebSocket
+  /**
+   * The connection's socket (the one handed to the upgrade), when known: it is corked on the
+   * first frame written in a turn of the event loop and uncorked at the end of that turn, so that
+   * the frames of one bus batch (or one replay) go out in one write instead of one write each.
+   */
+  socket?: Duplex
   keyId: string
   sessionId: string
   store: Store
@@ -65,6 +72,8 @@ export class StreamSession implements FrameSink {
   /** Seq of the last frame handed to the socket (0 before the first). */
   lastSeq = 0
   private readonly ws: WebSocket
+  private readonly socket: Duplex | undefined
+  private corked = false
   private readonly store: Store
   private readonly now: () => Date
   private readonly logger: Logger
@@ -87,6 +96,7 @@ export class StreamSession implements FrameSink {
 
   constructor (options: StreamSessionOptions) {
     this.ws = options.ws
+    this.socket = options.socket
     this.keyId = options.keyId
     this.sessionId = options.sessionId
     this.store = options.store
@@ -140,6 +150,7 @@ export class StreamSession implements FrameSink {
   /** Send a frame that is not in the delivery log (a gap frame). */
   sendControl (text: string): void {
     if (this.closing) return
+    this.cork()
     this.inFlightBytes += text.length
     this.ws.send(text, (err) => { this.written(text.length, err) })
   }
@@ -176,7 +187,20 @@ export class StreamSession implements FrameSink {
     this.inFlightBytes += size
     this.lastSeq = frame.seq
     this.metrics?.framesSent.inc()
+    this.cork()
     this.ws.send(frame.text, (err) => { this.written(size, err) })
+  }
+
+  /** Hold the socket's writes until the end of this turn (the frames written in it go out in one writev). */
+  private cork (): void {
+    const socket = this.socket
+    if (this.corked || socket === undefined) return
+    this.corked = true
+    socket.cork()
+    process.nextTick(() => {
+      this.corked = false
+      socket.uncork()
+    })
   }
 
   private written (size: number, err: Error | undefined | null): void {

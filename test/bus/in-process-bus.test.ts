@@ -157,6 +157,28 @@ test('a long burst of sync handling yields to the event loop', async () => {
   await bus.close()
 })
 
+test('a slow sync handler yields to the event loop on the time slice, well before the batch', async () => {
+  const bus = new InProcessBus({ sliceMs: 2, maxQueued: 10_000 })
+  let handled = 0
+  bus.subscribe(() => {
+    const until = performance.now() + 0.5
+    while (performance.now() < until) handled += 0 // busy: a slow synchronous handler
+    handled++
+  })
+  for (let i = 0; i < 100; i++) bus.publish(record(i))
+  await tick() // the loop starts on this turn
+  await tick()
+  assert.ok(handled > 0 && handled < 50, `handled ${handled}`) // without the slice: all 100 at once
+  await bus.flush()
+  assert.equal(handled, 100)
+  await bus.close()
+})
+
+test('bus options out of range are refused', () => {
+  assert.throws(() => new InProcessBus({ batch: 0 }), RangeError)
+  assert.throws(() => new InProcessBus({ sliceMs: -1 }), RangeError)
+})
+
 test('partitionKey names the vantage point, and the router for BMP', () => {
   assert.equal(partitionKey(record(1, '2001:db8::1')), '64500_2001:db8::1')
   const bmp = makePeerStateRecord({

@@ -3,6 +3,7 @@
 // change on an open session, keepalive of a dead peer.
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
+import { WebSocket } from 'ws'
 import { startGatewayFixture } from './gateway-fixture.ts'
 import type { GatewayFixture, StreamClient } from './gateway-fixture.ts'
 import { announce, range, seqs, withdraw } from './records.ts'
@@ -37,6 +38,34 @@ describe('stream gateway', () => {
     await ok.waitFor((f) => f.length === 1, 'a frame')
     const refused = await fx.metrics.sessionsRefused.get()
     assert.deepEqual(Object.fromEntries(refused.values.map((v) => [v.labels.code, v.value])), { UNKNOWN_KEY: 3, BAD_REQUEST: 2 })
+  })
+
+  it('sends live and replayed frames as websocket text frames, several in one turn, in seq order', async () => {
+    const { key } = await fx.makeKey(['10.1.0.0/16'])
+    const live = await fx.connect(`?api_key=${key}`)
+    const kinds: boolean[] = []
+    live.ws.on('message', (_data, isBinary) => { kinds.push(isBinary) })
+    for (let i = 0; i < 5; i++) fx.bus.publish(announce([`10.1.${i}.0/24`]))
+    await live.waitFor((f) => f.length === 5, '5 live frames')
+    assert.deepEqual(seqs(live.frames), [1, 2, 3, 4, 5])
+    live.ws.close()
+    await live.closed
+    // The replay: a bare client, listening before the upgrade completes.
+    const again = new WebSocket(`${fx.url}/?api_key=${key}&since=2`)
+    const replayed: Array<{ isBinary: boolean, frame: Record<string, unknown> }> = []
+    const three = new Promise<void>((resolve) => {
+      again.on('message', (data, isBinary) => {
+        replayed.push({ isBinary, frame: JSON.parse(String(data)) as Record<string, unknown> })
+        if (replayed.length === 3) resolve()
+      })
+    })
+    await three
+    assert.deepEqual(replayed.map((r) => r.frame.seq), [3, 4, 5])
+    assert.deepEqual(replayed.map((r) => r.frame.prefixes), ['10.1.2.0/24', '10.1.3.0/24', '10.1.4.0/24'])
+    assert.deepEqual([...kinds, ...replayed.map((r) => r.isBinary)], [false, false, false, false, false, false, false, false])
+    const gone = new Promise((resolve) => { again.once('close', resolve) })
+    again.close()
+    await gone
   })
 
   it('refuses a revoked key and a key without prefixes', async () => {

@@ -1,0 +1,88 @@
+// StreamSession alone, over a fake websocket and socket: the socket is corked once per turn of the
+// event loop in which frames are written, and uncorked at the end of that turn.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { EventEmitter } from 'node:events'
+import type { Duplex } from 'node:stream'
+import type { WebSocket } from 'ws'
+import { DEFAULT_SESSION_LIMITS, StreamSession } from '../../src/gateway/stream-session.ts'
+import { silentLogger } from '../../src/log.ts'
+import type { Store } from '../../src/store/types.ts'
+
+class FakeSocket {
+  log: string[] = []
+  corked = 0
+  cork (): void { this.corked++; this.log.push('cork') }
+  uncork (): void { this.corked--; this.log.push('uncork') }
+}
+
+class FakeWs extends EventEmitter {
+  readonly OPEN = 1
+  readonly CLOSED = 3
+  readyState = 1
+  private readonly socket: FakeSocket
+  constructor (socket: FakeSocket) {
+    super()
+    this.socket = socket
+  }
+
+  send (data: string, cb?: (err?: Error) => void): void {
+    this.socket.log.push(`send ${data} corked=${this.socket.corked}`)
+    if (cb !== undefined) setImmediate(cb)
+  }
+
+  ping (): void {}
+  close (): void { setImmediate(() => { this.readyState = 3; this.emit('close', 1000) }) }
+  terminate (): void { this.close() }
+}
+
+function session (socket: FakeSocket | undefined, ws: FakeWs): StreamSession {
+  const store = { closeSession: async () => {}, renewSession: async () => new Date(), getKey: async () => null } as unknown as Store
+  return new StreamSession({
+    ws: ws as unknown as WebSocket,
+    socket: socket as unknown as Duplex | undefined,
+    keyId: 'k',
+    sessionId: 's',
+    store,
+    now: () => new Date(),
+    logger: silentLogger(),
+    metrics: undefined,
+    limits: { ...DEFAULT_SESSION_LIMITS },
+    onClosed: () => {}
+  })
+}
+
+test('frames written in one turn go out under one cork, uncorked at the end of the turn', async () => {
+  const socket = new FakeSocket()
+  const ws = new FakeWs(socket)
+  const s = session(socket, ws)
+  s.deliver({ seq: 1, text: 'a' })
+  s.sendControl('g')
+  s.deliver({ seq: 2, text: 'b' })
+  assert.deepEqual(socket.log, ['cork', 'send a corked=1', 'send g corked=1', 'send b corked=1'])
+  await new Promise<void>((resolve) => { process.nextTick(resolve) })
+  assert.equal(socket.corked, 0)
+  assert.equal(socket.log.at(-1), 'uncork')
+  // The next turn corks again.
+  await new Promise<void>((resolve) => { setImmediate(resolve) })
+  socket.log = []
+  s.deliver({ seq: 3, text: 'c' })
+  assert.deepEqual(socket.log, ['cork', 'send c corked=1'])
+  await s.drained()
+  assert.equal(socket.corked, 0)
+  assert.equal(s.lastSeq, 3)
+  s.close(1000, 'bye', 'shutdown')
+  await s.closed
+})
+
+test('without a socket, frames are sent as they come', async () => {
+  const socket = new FakeSocket()
+  const ws = new FakeWs(socket)
+  const s = session(undefined, ws)
+  s.deliver({ seq: 1, text: 'a' })
+  s.deliver({ seq: 2, text: 'b' })
+  assert.deepEqual(socket.log, ['send a corked=0', 'send b corked=0'])
+  await s.drained()
+  s.close(1000, 'bye', 'shutdown')
+  await s.closed
+})
