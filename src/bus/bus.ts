@@ -1,6 +1,6 @@
 // The bus between the sources (BGP collector, BMP station, MRT replay) and the matcher: it carries
-// normalised records. `InProcessBus` (in-process-bus.ts) serves the single-process `serve`; a Kafka
-// bus comes later, and this interface is shaped for it:
+// normalised records. `InProcessBus` (in-process-bus.ts) serves the single-process `serve`;
+// `KafkaBus` (kafka-bus.ts) the roles of a deployment over Kafka (docs/deploy.md):
 //
 // - Records are keyed by vantage point (`partitionKey`): order holds per key, as within one Kafka
 //   partition, and nothing is promised across keys.
@@ -21,6 +21,10 @@ export interface BusDelivery {
   readonly key: string
   /** Position of the record on the bus, increasing in publish order (Kafka: the partition offset). */
   readonly offset: number
+  /** Kafka only: the partition the record came from (offsets are per partition). */
+  readonly partition?: number
+  /** Kafka only: when the record was published (ms since the epoch, the producer's clock). */
+  readonly timestamp?: number
   /** Acknowledge the record (idempotent). Called by the bus itself in 'auto' ack mode. */
   ack (): void
 }

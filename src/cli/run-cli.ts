@@ -18,6 +18,8 @@ commands:
   collect [--config FILE] [--listen-bgp ADDR:PORT] [--listen-bmp ADDR:PORT]
                                               run the BGP route collector and BMP station,
                                               records as JSON lines on stdout
+  collector | matcher | gateway | api --kafka BROKERS
+                                              one role of a deployment over Kafka (docs/deploy.md)
   keys create|list|revoke|set-limit|set-prefixes
                                               manage API keys ('bgproutes-live keys help')
   help                                        this text
@@ -39,6 +41,11 @@ export async function runCli (argv: string[], io: CliIo): Promise<number> {
       return await (await import('./commands/serve.ts')).runServe(rest, io)
     case 'collect':
       return await (await import('./commands/collect.ts')).runCollect(rest, io)
+    case 'collector':
+    case 'matcher':
+    case 'gateway':
+    case 'api':
+      return await (await import('./commands/role.ts')).runRole(command, rest, io)
     case 'keys':
       return await (await import('./commands/keys.ts')).runKeys(rest, io)
     case 'version':

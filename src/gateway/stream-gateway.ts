@@ -6,8 +6,8 @@
 // an error frame (`{"error": ...}`, what the public client reads) followed by a close with the
 // error's code: a bad request, an unknown or revoked key, a key without prefixes, a key whose
 // sessions are all open. An accepted connection opens a session in the store (its lease renewed
-// while it lasts), is registered with the live service, and gets the frames it missed (`since`)
-// then live ones.
+// while it lasts) and is handed to the frame feed (frame-feed.ts: the live service in this
+// process, or the key's Kafka topic), which sends the frames it missed (`since`) then live ones.
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
@@ -16,17 +16,19 @@ import { InternalError, toServiceError } from '../errors.ts'
 import type { ServiceError } from '../errors.ts'
 import type { ApiKeys } from '../keys/api-keys.ts'
 import type { Logger } from '../log.ts'
-import type { SinceResult } from '../matcher/delivery-log.ts'
-import type { LiveService } from '../service/live-service.ts'
 import type { ServiceMetrics } from '../service/service-metrics.ts'
-import type { OpenSession } from '../store/types.ts'
-import { errorFrame, gapFrame } from './control-frames.ts'
+import type { OpenSession, Store } from '../store/types.ts'
+import { errorFrame } from './control-frames.ts'
+import type { FrameFeed } from './frame-feed.ts'
 import { parseStreamRequest, requestPath } from './stream-request.ts'
 import { DEFAULT_SESSION_LIMITS, StreamSession } from './stream-session.ts'
 import type { SessionLimits } from './stream-session.ts'
 
 export interface StreamGatewayOptions {
-  service: LiveService
+  feed: FrameFeed
+  store: Store
+  /** The clock; tests inject one. Default `() => new Date()`. */
+  now?: () => Date
   apiKeys: ApiKeys
   logger: Logger
   metrics?: ServiceMetrics
@@ -38,7 +40,9 @@ export interface StreamGatewayOptions {
 }
 
 export class StreamGateway {
-  private readonly service: LiveService
+  private readonly feed: FrameFeed
+  private readonly store: Store
+  private readonly now: () => Date
   private readonly apiKeys: ApiKeys
   private readonly logger: Logger
   private readonly metrics: ServiceMetrics | undefined
@@ -51,7 +55,9 @@ export class StreamGateway {
   private closing = false
 
   constructor (options: StreamGatewayOptions) {
-    this.service = options.service
+    this.feed = options.feed
+    this.store = options.store
+    this.now = options.now ?? (() => new Date())
     this.apiKeys = options.apiKeys
     this.logger = options.logger
     this.metrics = options.metrics
@@ -115,8 +121,8 @@ export class StreamGateway {
   }
 
   private async accept (ws: WebSocket, socket: Duplex, target: string): Promise<void> {
-    const now = this.service.now
-    const store = this.service.store
+    const now = this.now
+    const store = this.store
     let opened: OpenSession
     let since: number | undefined
     try {
@@ -124,8 +130,7 @@ export class StreamGateway {
       since = request.since
       const key = await this.apiKeys.authenticate(request.apiKey, now())
       opened = await store.openSession(key.id, now())
-      // A list set by another process (the keys CLI) since the last resync: use it now.
-      this.service.ensureKeyPrefixes(key.id, key.prefixes)
+      this.feed.keyChecked?.(key.id, key.prefixes)
     } catch (err) {
       this.refuse(ws, toServiceError(err))
       return
@@ -137,7 +142,8 @@ export class StreamGateway {
       return
     }
     const logger = this.logger.child({ keyId: opened.keyId, session: opened.sessionId })
-    let detach = (): void => {}
+    let detach: (() => void) | undefined
+    let gone = false
     const session = new StreamSession({
       ws,
       socket,
@@ -149,7 +155,8 @@ export class StreamGateway {
       metrics: this.metrics,
       limits: this.limits,
       onClosed: (s) => {
-        detach()
+        gone = true
+        detach?.()
         this.sessions.delete(s)
         this.metrics?.sessions.set(this.sessions.size)
       }
@@ -158,31 +165,14 @@ export class StreamGateway {
     this.metrics?.sessionsOpened.inc()
     this.metrics?.sessions.set(this.sessions.size)
     logger.info({ since }, 'stream opened')
-    // Registration and the resume answer happen in this one turn: no frame can fall between.
-    const attached = this.service.attach(opened.keyId, session, since)
-    detach = attached.detach
-    if (attached.resume !== undefined && since !== undefined) this.resume(session, opened.keyId, since, attached.resume)
-  }
-
-  /** Send what the client missed after `since`: the frames, after a gap frame when some are gone. */
-  private resume (session: StreamSession, keyId: string, since: number, result: SinceResult): void {
-    let frames
-    if (result.kind === 'frames') {
-      frames = result.frames
-    } else {
-      const reason = result.kind === 'too-old' ? 'too_old' : 'reset'
-      // After a reset every frame kept is new to the client; some may be evicted already.
-      let from = result.kind === 'too-old' ? result.oldestSeq - 1 : 0
-      let again = this.service.deliveryLog.since(keyId, from)
-      if (again.kind === 'too-old') {
-        from = again.oldestSeq - 1
-        again = this.service.deliveryLog.since(keyId, from)
-      }
-      frames = again.kind === 'frames' ? again.frames : []
-      session.sendControl(gapFrame(reason, since, from + 1, result.lastSeq))
-      this.metrics?.resumeGaps.inc({ reason })
+    try {
+      const stop = await this.feed.subscribe(opened.keyId, session, since)
+      if (gone) stop()
+      else detach = stop
+    } catch (err) {
+      logger.error({ err }, 'cannot start the key\'s frames')
+      session.fail(new InternalError('The stream cannot read the key\'s frames now; connect again later.'), 'error')
     }
-    for (const f of frames) session.deliver(f, true)
   }
 
   private refuse (ws: WebSocket, error: ServiceError): void {

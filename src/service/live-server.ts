@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net'
 import { collectDefaultMetrics, Registry } from 'prom-client'
 import { buildApi } from '../api/app.ts'
 import { InProcessBus } from '../bus/in-process-bus.ts'
+import { LocalFrameFeed } from '../gateway/local-frame-feed.ts'
 import { StreamGateway } from '../gateway/stream-gateway.ts'
 import { ApiKeys } from '../keys/api-keys.ts'
 import { prefixPolicyFromEnv } from '../keys/prefixes.ts'
@@ -59,10 +60,17 @@ export interface LiveServer {
 export interface StartOptions {
   env: Readonly<Record<string, string | undefined>>
   logger: Logger
+  /**
+   * Every key's seqs start at seqBase + 1 (DeliveryLog); default `Date.now() * 1000` at the start,
+   * so that a restart numbers above the previous run's seqs (docs/protocol.md).
+   */
+  seqBase?: number
 }
 
 export async function startLiveServer (config: ServeConfig, options: StartOptions): Promise<LiveServer> {
   const { env, logger } = options
+  // Taken first: the seqs of this run start above this instant, in microseconds.
+  const seqBase = options.seqBase ?? Date.now() * 1000
   const secret = loadKeySecret({ env, dataDir: config.dataDir, allowGenerate: config.databaseUrl === undefined })
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, { idleTimeoutMs: config.idleTimeoutMs })
   const cleanups: Array<() => Promise<void>> = [async () => { await store.close() }]
@@ -85,12 +93,12 @@ export async function startLiveServer (config: ServeConfig, options: StartOption
       bus,
       logger: logger.child({ component: 'matcher' }),
       metrics,
-      deliveryLog: new DeliveryLog(config.deliveryLog),
+      deliveryLog: new DeliveryLog({ ...config.deliveryLog, seqBase }),
       expiryIntervalMs: config.expiryIntervalMs
     })
     await service.start()
     cleanups.push(async () => { await bus.close(); await service.stop() })
-    const gateway = new StreamGateway({ service, apiKeys, logger: logger.child({ component: 'stream' }), metrics, limits: config.stream })
+    const gateway = new StreamGateway({ feed: new LocalFrameFeed(service, metrics), store, now: service.now, apiKeys, logger: logger.child({ component: 'stream' }), metrics, limits: config.stream })
     let ready = false
     const api = buildApi({
       store,

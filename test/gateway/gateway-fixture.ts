@@ -10,6 +10,7 @@ import { WebSocket } from 'ws'
 import type { ClientOptions } from 'ws'
 import { Registry } from 'prom-client'
 import { InProcessBus } from '../../src/bus/in-process-bus.ts'
+import { LocalFrameFeed } from '../../src/gateway/local-frame-feed.ts'
 import { StreamGateway } from '../../src/gateway/stream-gateway.ts'
 import type { SessionLimits } from '../../src/gateway/stream-session.ts'
 import { ApiKeys } from '../../src/keys/api-keys.ts'
@@ -66,7 +67,7 @@ export async function startGatewayFixture (options: FixtureOptions = {}): Promis
   const bus = new InProcessBus()
   const service = new LiveService({ store, bus, logger, metrics, deliveryLog: new DeliveryLog(options.log), now: options.now, expiryIntervalMs: 0 })
   await service.start()
-  const gateway = new StreamGateway({ service, apiKeys, logger, metrics, limits: options.limits })
+  const gateway = new StreamGateway({ feed: new LocalFrameFeed(service, metrics), store: service.store, now: service.now, apiKeys, logger, metrics, limits: options.limits })
   const server: Server = createServer((_req, res) => { res.writeHead(426).end() })
   gateway.attach(server)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -1,0 +1,440 @@
+// The bus over Kafka (bus.ts has the contract): records are published to the records topic as
+// JSON, keyed by vantage point (`partitionKey`), so that each vantage point's records stay in one
+// partition and in order; a subscription is a member of a consumer group over that topic.
+//
+// Publishing: an idempotent producer with acks=all (no record is written twice by the producer's
+// own retries, none is acknowledged before every in-sync replica has it). Records wait in one
+// bounded queue and go out in batches, one request in flight, so their order holds across
+// retries. A failed request is retried with backoff for as long as it takes (a broker restarting,
+// a leader moving); meanwhile the queue fills, `writable()` holds the sources back (BGP sessions
+// stop reading their sockets) and past the bound records are dropped and counted.
+//
+// Consuming: at least once. A partition's offset is committed only up to its first record not yet
+// acknowledged, so that a consumer killed mid-way has its partitions re-read from there by
+// another member of the group; handlers must tolerate a record seen twice (the matcher role
+// deduplicates its frames, src/kafka/key-topic-writer.ts). Records not yet acknowledged are
+// bounded: past `maxUnacked` the subscription stops pulling until acknowledgements catch up.
+import { Consumer, ProduceAcks, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka'
+import type { MessagesStream } from '@platformatic/kafka'
+import { clientOptions } from '../kafka/kafka-settings.ts'
+import type { KafkaSettings } from '../kafka/kafka-settings.ts'
+import { recordsTopic } from '../kafka/topics.ts'
+import type { Logger } from '../log.ts'
+import { parseRecord, recordToJson } from '../record/json.ts'
+import type { BgpRecord } from '../record/types.ts'
+import { partitionKey } from './bus.ts'
+import type { Bus, BusDelivery, BusHandler, BusStats, BusSubscription, SubscribeOptions, SubscriptionStats } from './bus.ts'
+
+export interface KafkaBusOptions {
+  settings: KafkaSettings
+  logger: Logger
+  /** Names this process to the brokers (client id); default 'bgproutes-live'. */
+  clientId?: string
+  /** Records waiting to be published, at most; default 65,536. */
+  maxQueued?: number
+  /** Records per produce request, at most; default 4,096. */
+  batch?: number
+  /** Consumer group session timeout: how long a dead member holds its partitions; default 10 s. */
+  sessionTimeoutMs?: number
+  /** How long `close()` keeps trying to publish what is queued; default 30 s. */
+  closeTimeoutMs?: number
+}
+
+export interface KafkaSubscribeOptions extends SubscribeOptions {
+  /** At unsubscribe, after the last record is handed over and before the last commit: finish what was handed over. */
+  drain?: () => Promise<void>
+  /** Called when this member's partitions change (a rebalance): what it knew of other partitions may be stale. */
+  onRebalance?: (partitions: number[]) => void
+  /** Records handed over and not yet acknowledged, at most; default 20,000. */
+  maxUnacked?: number
+}
+
+const DEFAULT_MAX_QUEUED = 65_536
+const DEFAULT_BATCH = 4096
+const COMMIT_INTERVAL_MS = 200
+
+export class KafkaBus implements Bus {
+  readonly settings: KafkaSettings
+  private readonly logger: Logger
+  private readonly clientId: string
+  private readonly topic: string
+  private readonly maxQueued: number
+  private readonly batch: number
+  private readonly sessionTimeoutMs: number
+  private readonly closeTimeoutMs: number
+  private producer: Producer<string, string, string, string> | undefined
+  private queue: Array<{ key: string, value: string }> = []
+  private head = 0
+  private sending = false
+  private flushScheduled = false
+  private retryDelay = 0
+  private lastErrorLog = 0
+  private closed = false
+  private published = 0
+  private dropped = 0
+  private rejectedClosed = 0
+  private sendErrors = 0
+  private writableWaiters: Array<() => void> = []
+  private idleWaiters: Array<() => void> = []
+  private readonly subscriptions = new Set<KafkaSubscription>()
+
+  constructor (options: KafkaBusOptions) {
+    this.settings = options.settings
+    this.logger = options.logger
+    this.clientId = options.clientId ?? 'bgproutes-live'
+    this.topic = recordsTopic(options.settings)
+    this.maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED
+    this.batch = options.batch ?? DEFAULT_BATCH
+    this.sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 30_000
+  }
+
+  get stats (): BusStats & { sendErrors: number, queued: number } {
+    return {
+      published: this.published,
+      dropped: this.dropped,
+      rejectedClosed: this.rejectedClosed,
+      sendErrors: this.sendErrors,
+      queued: this.queue.length - this.head,
+      subscriptions: [...this.subscriptions].map((s) => s.stats)
+    }
+  }
+
+  publish (record: BgpRecord): boolean {
+    if (this.closed) {
+      this.rejectedClosed++
+      return false
+    }
+    if (this.queue.length - this.head >= this.maxQueued) {
+      this.dropped++
+      return false
+    }
+    this.queue.push({ key: partitionKey(record), value: recordToJson(record) })
+    this.scheduleFlush()
+    return true
+  }
+
+  async writable (): Promise<void> {
+    if (this.closed || this.queue.length - this.head < this.maxQueued) return
+    await new Promise<void>((resolve) => { this.writableWaiters.push(resolve) })
+  }
+
+  subscribe (handler: BusHandler, options: KafkaSubscribeOptions = {}): BusSubscription {
+    const sub = new KafkaSubscription(this, handler, options, this.logger)
+    this.subscriptions.add(sub)
+    sub.start()
+    return sub
+  }
+
+  /** Resolves when every record published so far is on the brokers (acknowledged by all in-sync replicas). */
+  async flush (): Promise<void> {
+    if (this.isIdle()) return
+    await new Promise<void>((resolve) => { this.idleWaiters.push(resolve) })
+  }
+
+  /** Refuse new records, publish the queued ones (up to the close timeout), stop the subscriptions. */
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.wakeWritable()
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = await Promise.race([
+      this.flush().then(() => false),
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => { resolve(true) }, this.closeTimeoutMs) })
+    ])
+    clearTimeout(timer)
+    if (timedOut) {
+      const lost = this.queue.length - this.head
+      this.logger.error({ lost }, 'Kafka bus closed with records not published: the brokers did not take them in time')
+    }
+    await Promise.all([...this.subscriptions].map(async (s) => { await s.unsubscribe() }))
+    await this.producer?.close().catch(() => {})
+  }
+
+  /** @internal */
+  consumerFor (group: string): Consumer<string, string, string, string> {
+    return new Consumer({
+      ...clientOptions(this.settings, this.clientId),
+      groupId: this.settings.topicPrefix + '.' + group,
+      deserializers: stringDeserializers,
+      autocommit: false,
+      sessionTimeout: this.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(this.sessionTimeoutMs / 5)),
+      rebalanceTimeout: Math.max(this.sessionTimeoutMs, 10_000),
+      maxWaitTime: 500,
+      isolationLevel: 0
+    })
+  }
+
+  /** @internal */
+  get recordsTopic (): string {
+    return this.topic
+  }
+
+  /** @internal */
+  unsubscribed (sub: KafkaSubscription): void {
+    this.subscriptions.delete(sub)
+  }
+
+  private isIdle (): boolean {
+    return this.queue.length === this.head && !this.sending
+  }
+
+  private scheduleFlush (): void {
+    if (this.flushScheduled || this.sending) return
+    this.flushScheduled = true
+    setImmediate(() => {
+      this.flushScheduled = false
+      this.send()
+    })
+  }
+
+  private send (): void {
+    if (this.sending) return
+    if (this.queue.length === this.head) {
+      this.wakeIdle()
+      return
+    }
+    this.producer ??= new Producer({
+      ...clientOptions(this.settings, this.clientId),
+      serializers: stringSerializers,
+      idempotent: true,
+      acks: ProduceAcks.ALL,
+      compression: 'lz4',
+      autocreateTopics: false
+    })
+    const end = Math.min(this.queue.length, this.head + this.batch)
+    const batch = this.queue.slice(this.head, end)
+    this.sending = true
+    this.producer.send({ messages: batch.map((m) => ({ topic: this.topic, key: m.key, value: m.value })) }).then(() => {
+      this.sending = false
+      this.retryDelay = 0
+      this.head = end
+      this.published += batch.length
+      if (this.head > 4096 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head)
+        this.head = 0
+      }
+      this.wakeWritable()
+      this.send()
+    }, (error: unknown) => {
+      this.sending = false
+      this.sendErrors++
+      this.retryDelay = Math.min(5_000, this.retryDelay === 0 ? 250 : this.retryDelay * 2)
+      const now = Date.now()
+      if (now - this.lastErrorLog > 10_000) {
+        this.lastErrorLog = now
+        this.logger.error({ err: error, queued: this.queue.length - this.head, retryInMs: this.retryDelay }, 'cannot publish records to Kafka: retrying (records wait in the bounded queue)')
+      }
+      setTimeout(() => { this.send() }, this.retryDelay).unref()
+    })
+  }
+
+  private wakeWritable (): void {
+    if (!this.closed && this.queue.length - this.head >= this.maxQueued) return
+    const waiters = this.writableWaiters
+    this.writableWaiters = []
+    for (const w of waiters) w()
+  }
+
+  private wakeIdle (): void {
+    const waiters = this.idleWaiters
+    this.idleWaiters = []
+    for (const w of waiters) w()
+  }
+}
+
+/** Per partition: offsets handed over, in order, with whether each is acknowledged. */
+interface PartitionProgress {
+  offsets: bigint[]
+  acked: boolean[]
+  head: number
+  /** Entries cut from the front so far: entry i (absolute) is at index i - base. */
+  base: number
+  leaderEpoch: number
+  /** Offset to commit next time (the first not acknowledged), and the one last committed. */
+  commitable: bigint | undefined
+  committed: bigint | undefined
+}
+
+class KafkaSubscription implements BusSubscription {
+  readonly group: string
+  private readonly bus: KafkaBus
+  private readonly handler: BusHandler
+  private readonly manual: boolean
+  private readonly options: KafkaSubscribeOptions
+  private readonly logger: Logger
+  private readonly maxUnacked: number
+  private consumer: Consumer<string, string, string, string> | undefined
+  private stream: MessagesStream<string, string, string, string> | undefined
+  private readonly progress = new Map<number, PartitionProgress>()
+  private generation = 0
+  private unacked = 0
+  private ackWaiter: (() => void) | undefined
+  private commitTimer: NodeJS.Timeout | undefined
+  private committing: Promise<void> | undefined
+  private stopped = false
+  private loop: Promise<void> = Promise.resolve()
+  private delivered = 0
+  private acked = 0
+  private handlerErrors = 0
+  private badRecords = 0
+
+  constructor (bus: KafkaBus, handler: BusHandler, options: KafkaSubscribeOptions, logger: Logger) {
+    this.bus = bus
+    this.handler = handler
+    this.group = options.group ?? 'default'
+    this.manual = options.ack === 'manual'
+    this.options = options
+    this.logger = logger.child({ group: this.group })
+    this.maxUnacked = options.maxUnacked ?? 20_000
+  }
+
+  get stats (): SubscriptionStats & { badRecords: number } {
+    return {
+      group: this.group,
+      delivered: this.delivered,
+      acked: this.acked,
+      dropped: 0,
+      queued: this.unacked,
+      handlerErrors: this.handlerErrors,
+      badRecords: this.badRecords
+    }
+  }
+
+  start (): void {
+    this.loop = this.run().catch((error: unknown) => {
+      if (!this.stopped) this.logger.error({ err: error }, 'Kafka subscription stopped on an error')
+    })
+    this.commitTimer = setInterval(() => { this.commit().catch(() => {}) }, COMMIT_INTERVAL_MS)
+    this.commitTimer.unref()
+  }
+
+  async unsubscribe (): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    clearInterval(this.commitTimer)
+    this.ackWaiter?.()
+    await this.stream?.close().catch(() => {})
+    await this.loop
+    await this.options.drain?.().catch(() => {})
+    await this.committing
+    await this.commit().catch(() => {})
+    await this.consumer?.close().catch(() => {})
+    this.bus.unsubscribed(this)
+  }
+
+  private async run (): Promise<void> {
+    const consumer = this.bus.consumerFor(this.group)
+    this.consumer = consumer
+    consumer.on('consumer:group:join', (payload) => {
+      this.generation++
+      const mine = new Set<number>()
+      for (const a of payload.assignments ?? []) if (a.topic === this.bus.recordsTopic) for (const p of a.partitions) mine.add(p)
+      // Partitions that went to another member: what is pending there will be re-read by it.
+      for (const p of [...this.progress.keys()]) {
+        if (mine.has(p)) continue
+        const pr = this.progress.get(p)
+        if (pr !== undefined) this.unacked -= pr.offsets.length - pr.head
+        this.progress.delete(p)
+      }
+      this.logger.info({ partitions: [...mine].sort((a, b) => a - b), generation: this.generation }, 'records partitions assigned')
+      this.options.onRebalance?.([...mine])
+    })
+    const stream = await consumer.consume({ topics: [this.bus.recordsTopic], mode: 'committed', fallbackMode: 'earliest', autocommit: false })
+    this.stream = stream
+    if (this.stopped) {
+      await stream.close()
+      return
+    }
+    for await (const message of stream) {
+      if (this.stopped) break
+      const partition = message.partition
+      let pr = this.progress.get(partition)
+      if (pr === undefined) {
+        pr = { offsets: [], acked: [], head: 0, base: 0, leaderEpoch: message.leaderEpoch, commitable: undefined, committed: undefined }
+        this.progress.set(partition, pr)
+      }
+      pr.leaderEpoch = message.leaderEpoch
+      const index = pr.base + pr.offsets.length
+      pr.offsets.push(message.offset)
+      pr.acked.push(false)
+      this.unacked++
+      this.delivered++
+      const generation = this.generation
+      const entry = pr
+      let done = false
+      const ack = (): void => {
+        if (done) return
+        done = true
+        this.acked++
+        // A partition taken away since: its progress is gone, nothing to record.
+        if (generation !== this.generation && this.progress.get(partition) !== entry) return
+        entry.acked[index - entry.base] = true
+        this.unacked--
+        this.advance(entry)
+        if (this.ackWaiter !== undefined && this.unacked < this.maxUnacked / 2) {
+          const w = this.ackWaiter
+          this.ackWaiter = undefined
+          w()
+        }
+      }
+      let record: BgpRecord
+      try {
+        record = parseRecord(message.value)
+      } catch (error) {
+        this.badRecords++
+        this.logger.error({ err: error, partition, offset: String(message.offset) }, 'a record on the records topic is not a record: skipped')
+        ack()
+        continue
+      }
+      const delivery: BusDelivery = { record, key: message.key, offset: Number(message.offset), partition, timestamp: Number(message.timestamp), ack }
+      try {
+        const result = this.handler(delivery)
+        if (result instanceof Promise) await result
+        if (!this.manual) ack()
+      } catch (error) {
+        this.handlerErrors++
+        this.options.onError?.(error, delivery)
+        ack()
+      }
+      if (this.unacked >= this.maxUnacked) await new Promise<void>((resolve) => { this.ackWaiter = resolve })
+    }
+  }
+
+  /** Move the partition's commit point past its acknowledged head. */
+  private advance (pr: PartitionProgress): void {
+    while (pr.head < pr.offsets.length && pr.acked[pr.head]) pr.head++
+    pr.commitable = pr.head < pr.offsets.length ? pr.offsets[pr.head] : pr.offsets[pr.offsets.length - 1] + 1n
+    if (pr.head > 1024 && pr.head * 2 > pr.offsets.length) {
+      pr.offsets = pr.offsets.slice(pr.head)
+      pr.acked = pr.acked.slice(pr.head)
+      pr.base += pr.head
+      pr.head = 0
+    }
+  }
+
+  private async commit (): Promise<void> {
+    if (this.committing !== undefined) return
+    const consumer = this.consumer
+    if (consumer === undefined) return
+    const offsets = []
+    for (const [partition, pr] of this.progress) {
+      if (pr.commitable === undefined || pr.commitable === pr.committed) continue
+      offsets.push({ topic: this.bus.recordsTopic, partition, offset: pr.commitable, leaderEpoch: pr.leaderEpoch, pr, value: pr.commitable })
+    }
+    if (offsets.length === 0) return
+    this.committing = (async () => {
+      try {
+        await consumer.commit({ offsets: offsets.map(({ topic, partition, offset, leaderEpoch }) => ({ topic, partition, offset, leaderEpoch })) })
+        for (const o of offsets) o.pr.committed = o.value
+      } catch (error) {
+        // A rebalance in progress or a partition just taken away: the next round commits what is ours.
+        this.logger.debug({ err: error }, 'offset commit failed')
+      } finally {
+        this.committing = undefined
+      }
+    })()
+    await this.committing
+  }
+}

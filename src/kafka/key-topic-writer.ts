@@ -1,0 +1,316 @@
+// The matcher's side of the keys' topics: each frame goes to its key's topic (one partition), so
+// that the frame at offset N is the key's seq N + 1 (docs/kafka.md). Records reach the matcher at
+// least once (a matcher killed mid-way has its records partitions re-read by another from the last
+// committed offset), so the frames of a record may be written a second time; this writer makes
+// sure they are not, so that a client sees no duplicate and no gap in seq:
+//
+// - every frame carries its origin, header `o` = "<records partition>:<record offset>";
+// - within one key topic the frames of one records partition are in that partition's order (one
+//   writer per partition at a time, one produce request in flight, idempotent producer);
+// - so the last frame of partition p in a key topic holds the highest record of p already
+//   matched for that key: a frame of p at or below it is a duplicate and is not written.
+//
+// What this writer knows of a key topic's tail is forgotten at each rebalance (another member may
+// have written for a partition this one now owns) and read again from Kafka the first time the
+// key gets a frame of that partition: backwards from the end, until the last frame of p, or a
+// frame older than the first record of p this member was handed, less a margin for clock skew
+// (frames for records at or after it cannot be older than that record), or the topic's start.
+import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka'
+import type { Logger } from '../log.ts'
+import { clientOptions } from './kafka-settings.ts'
+import type { KafkaSettings } from './kafka-settings.ts'
+import type { PartitionReader } from './partition-reader.ts'
+import { keyTopic } from './topics.ts'
+import type { TopicAdmin } from './topics.ts'
+
+/** Where a frame comes from: the record's place on the records topic. */
+export interface FrameOrigin {
+  partition: number
+  offset: number
+  /** When the record was published (ms). */
+  timestamp: number
+}
+
+export interface KeyTopicWriterOptions {
+  settings: KafkaSettings
+  admin: TopicAdmin
+  reader: PartitionReader
+  logger: Logger
+  clientId: string
+  /** Allowed difference between the clocks of collectors and matchers; default 60 s. */
+  clockSkewMs?: number
+  /** Frames per produce request, at most; default 4,096. */
+  batch?: number
+}
+
+export interface KeyTopicWriterStats {
+  written: number
+  duplicatesSkipped: number
+  tailReads: number
+  tailRecordsRead: number
+  sendErrors: number
+  pending: number
+}
+
+interface PendingFrame {
+  keyId: string
+  value: string
+  origin: FrameOrigin
+  done: () => void
+}
+
+/** What is known of one key topic's tail in this generation. */
+interface KeyTail {
+  generation: number
+  /** Highest record offset per records partition among the frames in the topic. */
+  last: Map<number, number>
+  /** The scan went back to frames this old (ms), or to the topic's start (-Infinity). */
+  scannedTo: number
+  /** Offset the backwards scan stopped at (frames below it unread). */
+  scanFrom: bigint | undefined
+  loading: Promise<void> | undefined
+  /** Frames waiting for the tail to be read. */
+  waiting: PendingFrame[]
+}
+
+const SCAN_WINDOW = 2_000n
+
+export class KeyTopicWriter {
+  private readonly settings: KafkaSettings
+  private readonly admin: TopicAdmin
+  private readonly reader: PartitionReader
+  private readonly logger: Logger
+  private readonly clockSkewMs: number
+  private readonly batch: number
+  private readonly producer: Producer<string, string, string, string>
+  private readonly tails = new Map<string, KeyTail>()
+  /** First record timestamp of each records partition in this generation. */
+  private readonly firstSeen = new Map<number, number>()
+  private generation = 0
+  private outgoing: Array<PendingFrame & { topic: string }> = []
+  private sending = false
+  private scheduled = false
+  private retryDelay = 0
+  private lastErrorLog = 0
+  private idleWaiters: Array<() => void> = []
+  private readonly counts = { written: 0, duplicatesSkipped: 0, tailReads: 0, tailRecordsRead: 0, sendErrors: 0 }
+
+  constructor (options: KeyTopicWriterOptions) {
+    this.settings = options.settings
+    this.admin = options.admin
+    this.reader = options.reader
+    this.logger = options.logger
+    this.clockSkewMs = options.clockSkewMs ?? 60_000
+    this.batch = options.batch ?? 4096
+    this.producer = new Producer({
+      ...clientOptions(options.settings, options.clientId),
+      serializers: stringSerializers,
+      idempotent: true,
+      acks: ProduceAcks.ALL,
+      autocreateTopics: false
+    })
+  }
+
+  get stats (): KeyTopicWriterStats {
+    let waiting = 0
+    for (const t of this.tails.values()) waiting += t.waiting.length
+    return { ...this.counts, pending: this.outgoing.length + waiting }
+  }
+
+  /** The records partitions were reassigned: forget what is known of the key topics' tails. */
+  rebalanced (): void {
+    this.generation++
+    this.firstSeen.clear()
+  }
+
+  /** A record of `partition` published at `timestamp` is being matched (call before its frames). */
+  recordSeen (partition: number, timestamp: number): void {
+    if (!this.firstSeen.has(partition)) this.firstSeen.set(partition, timestamp)
+  }
+
+  /** Write a frame (JSON, without seq) to its key's topic; `done` once it is written or found written already. */
+  write (keyId: string, value: string, origin: FrameOrigin, done: () => void): void {
+    const frame: PendingFrame = { keyId, value, origin, done }
+    let tail = this.tails.get(keyId)
+    if (tail === undefined) {
+      tail = { generation: -1, last: new Map(), scannedTo: Infinity, scanFrom: undefined, loading: undefined, waiting: [] }
+      this.tails.set(keyId, tail)
+    }
+    if (tail.generation !== this.generation && tail.loading === undefined) {
+      tail.generation = this.generation
+      tail.last.clear()
+      tail.scannedTo = Infinity
+      tail.scanFrom = undefined
+    }
+    if (tail.loading !== undefined || tail.waiting.length > 0 || !this.knows(tail, origin.partition)) {
+      tail.waiting.push(frame)
+      if (tail.loading === undefined) this.load(keyId, tail)
+      return
+    }
+    this.admit(tail, frame)
+  }
+
+  /** Resolves when every frame handed over so far is written (or skipped). */
+  async flush (): Promise<void> {
+    if (this.isIdle()) return
+    await new Promise<void>((resolve) => { this.idleWaiters.push(resolve) })
+  }
+
+  async close (): Promise<void> {
+    await this.producer.close().catch(() => {})
+  }
+
+  /** Whether the highest record of `partition` in the key topic is known (found, or known absent). */
+  private knows (tail: KeyTail, partition: number): boolean {
+    if (tail.last.has(partition)) return true
+    const first = this.firstSeen.get(partition)
+    return first !== undefined && tail.scannedTo <= first - this.clockSkewMs
+  }
+
+  private admit (tail: KeyTail, frame: PendingFrame): void {
+    const last = tail.last.get(frame.origin.partition)
+    if (last !== undefined && frame.origin.offset <= last) {
+      this.counts.duplicatesSkipped++
+      frame.done()
+      return
+    }
+    tail.last.set(frame.origin.partition, frame.origin.offset)
+    this.outgoing.push({ ...frame, topic: keyTopic(this.settings, frame.keyId) })
+    this.schedule()
+  }
+
+  /** Read the key topic's tail until every waiting frame's partition is known, then admit them in order. */
+  private load (keyId: string, tail: KeyTail): void {
+    const generation = this.generation
+    tail.loading = (async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.scan(keyId, tail)
+          break
+        } catch (error) {
+          const delay = Math.min(5_000, 100 * 2 ** attempt)
+          if (attempt % 10 === 3) this.logger.error({ err: error, keyId }, 'cannot read the key topic\'s tail: retrying (its frames wait)')
+          await new Promise((resolve) => setTimeout(resolve, delay))
+        }
+      }
+    })().finally(() => {
+      tail.loading = undefined
+      if (tail.generation !== generation || generation !== this.generation) {
+        // A rebalance while reading: read again for the new generation.
+        tail.generation = this.generation
+        tail.last.clear()
+        tail.scannedTo = Infinity
+        tail.scanFrom = undefined
+        this.load(keyId, tail)
+        return
+      }
+      // Frames that came while reading may be of partitions the scan was not looking for.
+      if (tail.waiting.some((f) => !this.knows(tail, f.origin.partition))) {
+        this.load(keyId, tail)
+        return
+      }
+      const waiting = tail.waiting
+      tail.waiting = []
+      for (const f of waiting) this.admit(tail, f)
+      this.checkIdle()
+    })
+  }
+
+  private async scan (keyId: string, tail: KeyTail): Promise<void> {
+    const topic = keyTopic(this.settings, keyId)
+    await this.admin.ensureKey(keyId)
+    this.counts.tailReads++
+    const wanted = new Set<number>()
+    for (const f of tail.waiting) if (!this.knows(tail, f.origin.partition)) wanted.add(f.origin.partition)
+    if (wanted.size === 0) return
+    const { start, end } = await this.reader.bounds(topic)
+    let pos = tail.scanFrom ?? end
+    // Oldest frame time that can matter: the earliest first record of the wanted partitions, less the skew.
+    let floor = Infinity
+    for (const p of wanted) floor = Math.min(floor, (this.firstSeen.get(p) ?? -Infinity) - this.clockSkewMs)
+    while (pos > start && wanted.size > 0 && tail.scannedTo > floor) {
+      const from = pos - SCAN_WINDOW > start ? pos - SCAN_WINDOW : start
+      const records = await this.reader.readRange(topic, from, pos)
+      this.counts.tailRecordsRead += records.length
+      for (let i = records.length - 1; i >= 0; i--) {
+        const r = records[i]
+        const origin = parseOrigin(r.headers.get('o'))
+        if (origin !== undefined && !tail.last.has(origin.partition)) {
+          tail.last.set(origin.partition, origin.offset)
+          wanted.delete(origin.partition)
+        }
+        tail.scannedTo = Math.min(tail.scannedTo, r.timestamp)
+      }
+      pos = from
+      tail.scanFrom = pos
+    }
+    if (pos <= start) tail.scannedTo = -Infinity
+  }
+
+  private schedule (): void {
+    if (this.scheduled || this.sending) return
+    this.scheduled = true
+    setImmediate(() => {
+      this.scheduled = false
+      this.send()
+    })
+  }
+
+  private send (): void {
+    if (this.sending) return
+    if (this.outgoing.length === 0) {
+      this.checkIdle()
+      return
+    }
+    const batch = this.outgoing.length <= this.batch ? this.outgoing : this.outgoing.slice(0, this.batch)
+    this.outgoing = this.outgoing.length <= this.batch ? [] : this.outgoing.slice(this.batch)
+    this.sending = true
+    const messages = batch.map((f) => ({
+      topic: f.topic,
+      value: f.value,
+      headers: { o: String(f.origin.partition) + ':' + String(f.origin.offset) }
+    }))
+    this.producer.send({ messages }).then(() => {
+      this.sending = false
+      this.retryDelay = 0
+      this.counts.written += batch.length
+      for (const f of batch) f.done()
+      this.send()
+    }, (error: unknown) => {
+      this.sending = false
+      this.counts.sendErrors++
+      // Keep the order: the failed batch goes back in front of what came since.
+      this.outgoing = batch.concat(this.outgoing)
+      this.retryDelay = Math.min(5_000, this.retryDelay === 0 ? 250 : this.retryDelay * 2)
+      const now = Date.now()
+      if (now - this.lastErrorLog > 10_000) {
+        this.lastErrorLog = now
+        this.logger.error({ err: error, frames: this.outgoing.length, retryInMs: this.retryDelay }, 'cannot write frames to the key topics: retrying')
+      }
+      setTimeout(() => { this.send() }, this.retryDelay).unref()
+    })
+  }
+
+  private isIdle (): boolean {
+    if (this.sending || this.outgoing.length > 0) return false
+    for (const t of this.tails.values()) if (t.loading !== undefined || t.waiting.length > 0) return false
+    return true
+  }
+
+  private checkIdle (): void {
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return
+    const waiters = this.idleWaiters
+    this.idleWaiters = []
+    for (const w of waiters) w()
+  }
+}
+
+function parseOrigin (text: string | undefined): { partition: number, offset: number } | undefined {
+  if (text === undefined) return undefined
+  const colon = text.indexOf(':')
+  if (colon < 1) return undefined
+  const partition = Number(text.slice(0, colon))
+  const offset = Number(text.slice(colon + 1))
+  if (!Number.isSafeInteger(partition) || !Number.isSafeInteger(offset)) return undefined
+  return { partition, offset }
+}

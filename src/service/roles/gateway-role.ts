@@ -1,0 +1,50 @@
+// The `gateway` role: the websocket stream (`/?api_key=KEY[&since=SEQ]`) over the keys' topics
+// (src/kafka/kafka-frame-feed.ts), with /healthz, /readyz and /metrics on the same port. Keys are
+// checked against the shared database, with the shared key secret (BGPL_KEY_SECRET). Any number
+// of gateways may run: a client reconnecting to another one resumes from Kafka with `since`.
+// Stopping refuses new connections, lets sessions take what they were handed (bounded by the
+// shutdown timeout) and closes them with 1001, going away.
+import { collectDefaultMetrics, Registry } from 'prom-client'
+import { StreamGateway } from '../../gateway/stream-gateway.ts'
+import { KafkaFrameFeed } from '../../kafka/kafka-frame-feed.ts'
+import { PartitionReader } from '../../kafka/partition-reader.ts'
+import { TopicAdmin } from '../../kafka/topics.ts'
+import { ApiKeys } from '../../keys/api-keys.ts'
+import { prefixPolicyFromEnv } from '../../keys/prefixes.ts'
+import { loadKeySecret } from '../../keys/secret.ts'
+import { openStore } from '../../store/open-store.ts'
+import { hostPort, startOpsServer } from '../ops-server.ts'
+import { createServiceMetrics } from '../service-metrics.ts'
+import type { RoleContext, RunningRole } from './role.ts'
+
+export async function startGatewayRole (ctx: RoleContext): Promise<RunningRole> {
+  const { config, kafka, logger, env } = ctx
+  const secret = loadKeySecret({ env, dataDir: config.dataDir, allowGenerate: false })
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, { idleTimeoutMs: config.idleTimeoutMs })
+  const apiKeys = await ApiKeys.open(store, secret, prefixPolicyFromEnv(env))
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const metrics = createServiceMetrics(registry)
+  const admin = new TopicAdmin(kafka, ctx.clientId + '-admin')
+  const reader = new PartitionReader(kafka, ctx.clientId + '-reader')
+  const feed = new KafkaFrameFeed({ settings: kafka, reader, admin, logger: logger.child({ component: 'frame-feed' }), metrics })
+  const gateway = new StreamGateway({ feed, store, apiKeys, logger: logger.child({ component: 'stream' }), metrics, limits: config.stream })
+  let ready = true
+  const ops = await startOpsServer(config.listenHttp, registry, () => ready)
+  gateway.attach(ops.server)
+  logger.info({ brokers: kafka.brokers }, 'gateway role started')
+  return {
+    lines: [['websocket stream', `ws://${hostPort(ops.address)}/`], ['metrics', `http://${hostPort(ops.address)}/metrics`]],
+    async stop () {
+      ready = false
+      gateway.stopAccepting()
+      await gateway.close(config.shutdownTimeoutMs)
+      await feed.stop()
+      await ops.close()
+      await reader.close().catch(() => {})
+      await admin.close().catch(() => {})
+      await store.close()
+      logger.info('gateway role stopped')
+    }
+  }
+}
