@@ -268,6 +268,8 @@ class KafkaSubscription implements BusSubscription {
   private consumer: Consumer<string, string, string, string> | undefined
   private stream: MessagesStream<string, string, string, string> | undefined
   private readonly progress = new Map<number, PartitionProgress>()
+  /** Partitions of the last assignment (undefined before the first). */
+  private assigned: Set<number> | undefined
   private generation = 0
   private unacked = 0
   private ackWaiter: (() => void) | undefined
@@ -331,13 +333,18 @@ class KafkaSubscription implements BusSubscription {
       this.generation++
       const mine = new Set<number>()
       for (const a of payload.assignments ?? []) if (a.topic === this.bus.recordsTopic) for (const p of a.partitions) mine.add(p)
-      // Partitions that went to another member: what is pending there will be re-read by it.
-      for (const p of [...this.progress.keys()]) {
+      this.assigned = mine
+      // Partitions that went to another member: what is pending there will be re-read by it. The
+      // ones kept are read again from their committed offset (the client does so after every
+      // rebalance): those records come a second time and are appended to the partition's
+      // progress; the commit point still never passes a record not acknowledged (it may move
+      // back, which only means more to re-read after a crash).
+      for (const [p, pr] of [...this.progress]) {
         if (mine.has(p)) continue
-        const pr = this.progress.get(p)
-        if (pr !== undefined) this.unacked -= pr.offsets.length - pr.head
+        this.unacked -= pr.offsets.length - pr.head
         this.progress.delete(p)
       }
+      this.wakeAckWaiter()
       this.logger.info({ partitions: [...mine].sort((a, b) => a - b), generation: this.generation }, 'records partitions assigned')
       this.options.onRebalance?.([...mine])
     })
@@ -350,6 +357,8 @@ class KafkaSubscription implements BusSubscription {
     for await (const message of stream) {
       if (this.stopped) break
       const partition = message.partition
+      // Fetched before a rebalance took the partition away: its new owner reads it.
+      if (this.assigned !== undefined && !this.assigned.has(partition)) continue
       let pr = this.progress.get(partition)
       if (pr === undefined) {
         pr = { offsets: [], acked: [], head: 0, base: 0, leaderEpoch: message.leaderEpoch, commitable: undefined, committed: undefined }
@@ -361,7 +370,6 @@ class KafkaSubscription implements BusSubscription {
       pr.acked.push(false)
       this.unacked++
       this.delivered++
-      const generation = this.generation
       const entry = pr
       let done = false
       const ack = (): void => {
@@ -369,15 +377,11 @@ class KafkaSubscription implements BusSubscription {
         done = true
         this.acked++
         // A partition taken away since: its progress is gone, nothing to record.
-        if (generation !== this.generation && this.progress.get(partition) !== entry) return
+        if (this.progress.get(partition) !== entry) return
         entry.acked[index - entry.base] = true
         this.unacked--
         this.advance(entry)
-        if (this.ackWaiter !== undefined && this.unacked < this.maxUnacked / 2) {
-          const w = this.ackWaiter
-          this.ackWaiter = undefined
-          w()
-        }
+        if (this.unacked < this.maxUnacked / 2) this.wakeAckWaiter()
       }
       let record: BgpRecord
       try {
@@ -400,6 +404,12 @@ class KafkaSubscription implements BusSubscription {
       }
       if (this.unacked >= this.maxUnacked) await new Promise<void>((resolve) => { this.ackWaiter = resolve })
     }
+  }
+
+  private wakeAckWaiter (): void {
+    const w = this.ackWaiter
+    this.ackWaiter = undefined
+    w?.()
   }
 
   /** Move the partition's commit point past its acknowledged head. */

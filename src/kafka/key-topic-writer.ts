@@ -93,6 +93,10 @@ export class KeyTopicWriter {
   private retryDelay = 0
   private lastErrorLog = 0
   private idleWaiters: Array<() => void> = []
+  /** Frames handed to the producer queue, and frames written, since the start (writes complete in order). */
+  private enqueued = 0
+  private completed = 0
+  private writtenWaiters: Array<{ mark: number, resolve: () => void }> = []
   private readonly counts = { written: 0, duplicatesSkipped: 0, tailReads: 0, tailRecordsRead: 0, sendErrors: 0 }
 
   constructor (options: KeyTopicWriterOptions) {
@@ -175,6 +179,7 @@ export class KeyTopicWriter {
       return
     }
     tail.last.set(frame.origin.partition, frame.origin.offset)
+    this.enqueued++
     this.outgoing.push({ ...frame, topic: keyTopic(this.settings, frame.keyId) })
     this.schedule()
   }
@@ -218,6 +223,9 @@ export class KeyTopicWriter {
 
   private async scan (keyId: string, tail: KeyTail): Promise<void> {
     const topic = keyTopic(this.settings, keyId)
+    // Our own frames still on their way must be in the topic before we read it: after a
+    // rebalance the records behind them may be handed to us again.
+    await this.writtenUpTo(this.enqueued)
     await this.admin.ensureKey(keyId)
     this.counts.tailReads++
     const wanted = new Set<number>()
@@ -274,7 +282,13 @@ export class KeyTopicWriter {
       this.sending = false
       this.retryDelay = 0
       this.counts.written += batch.length
+      this.completed += batch.length
       for (const f of batch) f.done()
+      if (this.writtenWaiters.length > 0) {
+        const ready = this.writtenWaiters.filter((w) => w.mark <= this.completed)
+        this.writtenWaiters = this.writtenWaiters.filter((w) => w.mark > this.completed)
+        for (const w of ready) w.resolve()
+      }
       this.send()
     }, (error: unknown) => {
       this.sending = false
@@ -289,6 +303,11 @@ export class KeyTopicWriter {
       }
       setTimeout(() => { this.send() }, this.retryDelay).unref()
     })
+  }
+
+  private async writtenUpTo (mark: number): Promise<void> {
+    if (this.completed >= mark) return
+    await new Promise<void>((resolve) => { this.writtenWaiters.push({ mark, resolve }) })
   }
 
   private isIdle (): boolean {
