@@ -305,9 +305,7 @@ class KafkaSubscription implements BusSubscription {
   }
 
   start (): void {
-    this.loop = this.run().catch((error: unknown) => {
-      if (!this.stopped) this.logger.error({ err: error }, 'Kafka subscription stopped on an error')
-    })
+    this.loop = this.runUntilStopped()
     this.commitTimer = setInterval(() => { this.commit().catch(() => {}) }, COMMIT_INTERVAL_MS)
     this.commitTimer.unref()
   }
@@ -324,6 +322,33 @@ class KafkaSubscription implements BusSubscription {
     await this.commit().catch(() => {})
     await this.consumer?.close().catch(() => {})
     this.bus.unsubscribed(this)
+  }
+
+  /**
+   * Consume until unsubscribed. A consumer that fails for good (the brokers unreachable past the
+   * client's retries) is closed and a new one joins the group after a backoff: its partitions are
+   * read again from their committed offsets, which at least once allows.
+   */
+  private async runUntilStopped (): Promise<void> {
+    for (let failures = 0; !this.stopped;) {
+      try {
+        await this.run()
+        failures = 0
+      } catch (error) {
+        if (this.stopped) return
+        failures++
+        const delay = Math.min(10_000, 500 * 2 ** Math.min(failures - 1, 5))
+        this.logger.error({ err: error, retryInMs: delay }, 'Kafka subscription failed: joining the group again')
+        const consumer = this.consumer
+        this.consumer = undefined
+        this.stream = undefined
+        for (const pr of this.progress.values()) this.unacked -= pr.offsets.length - pr.head
+        this.progress.clear()
+        this.assigned = undefined
+        await consumer?.close(true).catch(() => {})
+        await new Promise((resolve) => setTimeout(resolve, delay))
+      }
+    }
   }
 
   private async run (): Promise<void> {
@@ -404,6 +429,8 @@ class KafkaSubscription implements BusSubscription {
       }
       if (this.unacked >= this.maxUnacked) await new Promise<void>((resolve) => { this.ackWaiter = resolve })
     }
+    // The stream ended without an error: closed by unsubscribe, or by the client (reported as one).
+    if (!this.stopped) throw new Error('the records stream ended')
   }
 
   private wakeAckWaiter (): void {
