@@ -15,7 +15,7 @@ import type { ServiceMetrics } from '../service/service-metrics.ts'
 import type { Store } from '../store/types.ts'
 import { AssociationFollower } from './association-feed.ts'
 import { KeyTopicWriter } from './key-topic-writer.ts'
-import type { PartitionReader } from './partition-reader.ts'
+import { PartitionReader } from './partition-reader.ts'
 import type { TopicAdmin } from './topics.ts'
 
 export interface KafkaMatcherOptions {
@@ -36,6 +36,7 @@ export class KafkaMatcher {
   private readonly options: KafkaMatcherOptions
   private readonly logger: Logger
   private readonly follower: AssociationFollower
+  private readonly followerReader: PartitionReader
   private subscription: BusSubscription | undefined
   private resyncTimer: NodeJS.Timeout | undefined
 
@@ -49,9 +50,11 @@ export class KafkaMatcher {
       logger: options.logger,
       clientId: options.clientId
     })
+    // The follower long-polls: a reader of its own, so that tail reads never wait behind it.
+    this.followerReader = new PartitionReader(options.bus.settings, options.clientId + '-associations')
     this.follower = new AssociationFollower({
       settings: options.bus.settings,
-      reader: options.reader,
+      reader: this.followerReader,
       logger: options.logger,
       onChange: (keyId, prefixes) => { this.apply(keyId, prefixes) }
     })
@@ -84,6 +87,7 @@ export class KafkaMatcher {
     await this.subscription?.unsubscribe()
     await this.writer.flush()
     await this.follower.stop()
+    await this.followerReader.close().catch(() => {})
     await this.writer.close()
   }
 

@@ -68,6 +68,8 @@ export class PartitionReader {
   readonly consumer: Consumer
   private readonly locations = new Map<string, TopicLocation>()
   private readonly names = new Map<string, string>()
+  /** The last fetch to each broker: fetches to one broker are made one at a time (one fetch session). */
+  private readonly lastFetch = new Map<number, Promise<unknown>>()
 
   constructor (settings: KafkaSettings, clientId: string) {
     // A consumer that never joins its group: only its metadata, ListOffsets and Fetch are used.
@@ -114,9 +116,23 @@ export class PartitionReader {
 
   /**
    * One Fetch to broker `node` for partitions it leads (their locations must be known). Waits up
-   * to `maxWaitMs` for at least one byte. Partition errors come back in the results.
+   * to `maxWaitMs` for at least one byte. Partition errors come back in the results. A reader
+   * that long-polls (maxWaitMs > 0) should not be shared with one that needs quick answers.
    */
   async fetch (node: number, partitions: readonly PartitionFetch[], maxWaitMs: number): Promise<PartitionResult[]> {
+    // The client keeps one incremental fetch session (KIP-227) a broker: concurrent fetches to the
+    // same broker would make each other's session epoch stale, so they take turns.
+    const before = this.lastFetch.get(node) ?? Promise.resolve()
+    const mine = before.catch(() => {}).then(async () => await this.fetchNow(node, partitions, maxWaitMs))
+    this.lastFetch.set(node, mine)
+    try {
+      return await mine
+    } finally {
+      if (this.lastFetch.get(node) === mine) this.lastFetch.delete(node)
+    }
+  }
+
+  private async fetchNow (node: number, partitions: readonly PartitionFetch[], maxWaitMs: number): Promise<PartitionResult[]> {
     const topics = []
     for (const p of partitions) {
       const l = this.locations.get(p.topic)
