@@ -16,8 +16,9 @@ export type GapReason = 'too_old' | 'reset'
 
 /**
  * A resume from `since` cannot be served whole: frames `since + 1 .. first_seq - 1` are gone
- * (`too_old`: evicted from the delivery log; `reset`: the service restarted and numbers afresh
- * from 1, so `since` means nothing any more). Frames `first_seq .. last_seq` follow, then live ones.
+ * (`too_old`: evicted from the delivery log, or numbered before the service restarted, below its
+ * seq base; `reset`: `since` is past the last seq numbered, so it means nothing here). Frames
+ * `first_seq .. last_seq` follow, then live ones.
  */
 export function gapFrame (reason: GapReason, since: number, firstSeq: number, lastSeq: number): string {
   return JSON.stringify({ record_type: 'gap', reason, since, first_seq: firstSeq, last_seq: lastSeq })

@@ -36,7 +36,7 @@ export class LocalFrameFeed implements FrameFeed {
     } else {
       const reason = result.kind === 'too-old' ? 'too_old' : 'reset'
       // After a reset every frame kept is new to the client; some may be evicted already.
-      let from = result.kind === 'too-old' ? result.oldestSeq - 1 : 0
+      let from = result.kind === 'too-old' ? result.oldestSeq - 1 : log.seqBase
       let again = log.since(keyId, from)
       if (again.kind === 'too-old') {
         from = again.oldestSeq - 1

@@ -13,6 +13,9 @@
 // the next one is dead and its connection is cut. The store's session lease is renewed every
 // `renewIntervalMs` (the key stays in use while the session is open); a lease the store no longer
 // knows (the key was revoked, or the lease lapsed and the slot was taken) ends the session.
+// Both timers first fire at a random point of their first period, then every period: sessions
+// opened together (a restart, a bench) would otherwise ping and renew all at once, a burst of
+// synchronous store calls and socket writes that delays every frame behind it.
 import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import { InternalError, KeyRevokedError, SlowConsumerError } from '../errors.ts'
@@ -87,8 +90,8 @@ export class StreamSession implements FrameSink {
   private alive = true
   private closing = false
   private closeReason: CloseReason = 'client'
-  private readonly pingTimer: NodeJS.Timeout
-  private readonly renewTimer: NodeJS.Timeout
+  private readonly pingTimer: SpreadTimer
+  private readonly renewTimer: SpreadTimer
   private cutTimer: NodeJS.Timeout | undefined
   private drainWaiters: Array<() => void> = []
   /** Resolves when the connection is closed and the store's session with it. */
@@ -107,12 +110,12 @@ export class StreamSession implements FrameSink {
     this.onClosed = options.onClosed
     this.ws.on('pong', () => { this.alive = true })
     this.ws.on('error', (err) => { this.logger.debug({ err }, 'websocket error') })
-    this.pingTimer = setInterval(() => { this.keepalive() }, this.limits.pingIntervalMs)
-    this.renewTimer = setInterval(() => { this.renew().catch(() => {}) }, this.limits.renewIntervalMs)
+    this.pingTimer = new SpreadTimer(() => { this.keepalive() }, this.limits.pingIntervalMs)
+    this.renewTimer = new SpreadTimer(() => { this.renew().catch(() => {}) }, this.limits.renewIntervalMs)
     this.closed = new Promise((resolve) => {
       this.ws.once('close', (code) => {
-        clearInterval(this.pingTimer)
-        clearInterval(this.renewTimer)
+        this.pingTimer.clear()
+        this.renewTimer.clear()
         if (this.cutTimer !== undefined) clearTimeout(this.cutTimer)
         const dropped = this.queue.length - this.queueHead
         this.queue = []
@@ -145,6 +148,11 @@ export class StreamSession implements FrameSink {
     }
     this.queue.push(frame)
     this.queuedBytes += size
+  }
+
+  /** Octets of frames waiting behind the socket (not yet handed to it). */
+  get backlogBytes (): number {
+    return this.queuedBytes
   }
 
   /** Send a frame that is not in the delivery log (a gap frame). */
@@ -265,5 +273,25 @@ export class StreamSession implements FrameSink {
     const waiters = this.drainWaiters
     this.drainWaiters = []
     for (const w of waiters) w()
+  }
+}
+
+/**
+ * Calls `fn` every `periodMs`, the first time at a random point of the first period (uniform in
+ * [0, periodMs)), so that the timers of many sessions opened at once spread over the period.
+ */
+export class SpreadTimer {
+  private timer: NodeJS.Timeout
+
+  constructor (fn: () => void, periodMs: number, random: () => number = Math.random) {
+    this.timer = setTimeout(() => {
+      this.timer = setInterval(fn, periodMs)
+      fn()
+    }, Math.floor(random() * periodMs))
+  }
+
+  clear (): void {
+    // clearTimeout clears an interval too (Node's timers are one kind).
+    clearTimeout(this.timer)
   }
 }

@@ -1,5 +1,6 @@
 // The per-key delivery log: every frame a key is sent, serialised once and numbered by the key's
-// `seq` (1, 2, 3, ... for the life of the process, whatever happens to the key's prefix list), kept
+// `seq` (base + 1, base + 2, ... for the life of the log, whatever happens to the key's prefix
+// list; the base is 0 unless set, see `seqBase`), kept
 // in a bounded ring so that a client that reconnects with the last seq it saw gets exactly the
 // frames after it: no gap, no duplicate, or a clear "too old" when they are gone.
 //
@@ -18,6 +19,15 @@ export interface DeliveryLogOptions {
   maxBytesPerKey?: number
   /** Bytes kept over all keys; default 256 MiB. */
   maxBytes?: number
+  /**
+   * Every key's seqs start at seqBase + 1; default 0. Seqs up to the base count as gone (a resume
+   * from below it is told `too-old`), so that a new log (a restarted process) tells the clients of
+   * an earlier one that they missed frames instead of numbering them again. `serve` passes
+   * `Date.now() * 1000` at its start: above every seq of its previous run as long as no key got
+   * more than 1,000 frames per millisecond of that run on average and the clock did not go back
+   * (docs/protocol.md). A whole number below 2^52.
+   */
+  seqBase?: number
 }
 
 export interface DeliveryLogStats {
@@ -54,16 +64,18 @@ const DEFAULTS = { maxFramesPerKey: 10_000, maxBytesPerKey: 4 * 1024 * 1024, max
 class KeyLog {
   readonly keyId: string
   /** Seq the next frame gets. */
-  nextSeq = 1
+  nextSeq: number
   /** Seq of the oldest kept frame (== nextSeq when none is kept). */
-  firstSeq = 1
+  firstSeq: number
   bytes = 0
   private ring: string[] = []
   private head = 0
   private count = 0
 
-  constructor (keyId: string) {
+  constructor (keyId: string, seqBase: number) {
     this.keyId = keyId
+    this.nextSeq = seqBase + 1
+    this.firstSeq = seqBase + 1
   }
 
   get size (): number {
@@ -112,6 +124,8 @@ export class DeliveryLog {
   readonly maxFramesPerKey: number
   readonly maxBytesPerKey: number
   readonly maxBytes: number
+  /** Seqs of this log start at seqBase + 1. */
+  readonly seqBase: number
   private readonly logs = new Map<string, KeyLog>()
   /** Every kept frame in append order, as (log, seq) pairs, for global eviction; may hold stale pairs. */
   private order: Array<KeyLog | number> = []
@@ -126,7 +140,9 @@ export class DeliveryLog {
     this.maxFramesPerKey = options.maxFramesPerKey ?? DEFAULTS.maxFramesPerKey
     this.maxBytesPerKey = options.maxBytesPerKey ?? DEFAULTS.maxBytesPerKey
     this.maxBytes = options.maxBytes ?? DEFAULTS.maxBytes
+    this.seqBase = options.seqBase ?? 0
     if (!(this.maxFramesPerKey >= 1 && this.maxBytesPerKey >= 1 && this.maxBytes >= 1)) throw new RangeError('delivery log bounds must be positive')
+    if (!Number.isSafeInteger(this.seqBase) || this.seqBase < 0 || this.seqBase >= 2 ** 52) throw new RangeError(`not a seq base: ${this.seqBase}`)
   }
 
   get stats (): DeliveryLogStats {
@@ -144,7 +160,7 @@ export class DeliveryLog {
   append (keyId: string, frame: Frame): LoggedFrame {
     let log = this.logs.get(keyId)
     if (log === undefined) {
-      log = new KeyLog(keyId)
+      log = new KeyLog(keyId, this.seqBase)
       this.logs.set(keyId, log)
     }
     const seq = log.nextSeq
@@ -166,26 +182,32 @@ export class DeliveryLog {
     return { seq, text }
   }
 
-  /** The last seq given to the key's frames (0 when none yet). */
+  /** The last seq given to the key's frames (the base, 0 by default, when none yet). */
   lastSeq (keyId: string): number {
     const log = this.logs.get(keyId)
-    return log === undefined ? 0 : log.nextSeq - 1
+    return log === undefined ? this.seqBase : log.nextSeq - 1
   }
 
-  /** The frames after `seq` (0 for all since the start), or why they cannot be had. */
+  /**
+   * The frames after `seq`, or why they cannot be had. `0` asks for every frame kept (the same as
+   * the base): only this log's own evictions make it `too-old`. A seq from 1 to below the base is
+   * `too-old` (an earlier run's, whose frames are gone); one past the last seq is `ahead`.
+   */
   since (keyId: string, seq: number): SinceResult {
-    const log = this.logs.get(keyId)
-    const last = log === undefined ? 0 : log.nextSeq - 1
     if (!Number.isInteger(seq) || seq < 0) throw new RangeError(`not a seq: ${seq}`)
+    if (seq === 0) seq = this.seqBase
+    const log = this.logs.get(keyId)
+    const last = log === undefined ? this.seqBase : log.nextSeq - 1
+    const oldest = log === undefined ? this.seqBase + 1 : log.firstSeq
     if (seq > last) return { kind: 'ahead', lastSeq: last }
-    if (log === undefined) return { kind: 'frames', frames: [], lastSeq: 0 }
-    if (seq + 1 < log.firstSeq) return { kind: 'too-old', oldestSeq: log.firstSeq, lastSeq: last }
+    if (seq + 1 < oldest) return { kind: 'too-old', oldestSeq: oldest, lastSeq: last }
+    if (log === undefined) return { kind: 'frames', frames: [], lastSeq: last }
     const frames: LoggedFrame[] = []
     for (let s = seq + 1; s <= last; s++) frames.push({ seq: s, text: log.at(s) })
     return { kind: 'frames', frames, lastSeq: last }
   }
 
-  /** Forget the key (its seq restarts at 1): for a key deleted for good, not for a prefix change. */
+  /** Forget the key (its seq restarts at the base + 1): for a key deleted for good, not for a prefix change. */
   dropKey (keyId: string): boolean {
     const log = this.logs.get(keyId)
     if (log === undefined) return false

@@ -2,8 +2,9 @@
 // key made with the keys CLI, another whose prefixes are set through update_live_prefixes, a real
 // GoBGP peering with serve's BGP listener, real websocket clients. Each client gets exactly the
 // frames of its prefixes; SIGTERM delivers the peer-down frame before the 1001 close; after a
-// restart the keys keep their prefixes and a resume says the seqs were reset. Once on SQLite,
-// once on PostgreSQL (DATABASE_URL to a fresh database).
+// restart the keys keep their prefixes and a resume from the old run's last seq gets a too_old gap
+// frame, then every frame of the new run. Once on SQLite, once on PostgreSQL (DATABASE_URL to a
+// fresh database).
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,7 +16,7 @@ import type { GoBgp } from '../helpers/routers/gobgp.ts'
 import { createTestDatabase } from '../store/postgres-test-db.ts'
 import { openClient } from '../gateway/gateway-fixture.ts'
 import type { StreamClient } from '../gateway/gateway-fixture.ts'
-import { createKeyWithCli, startServe } from './serve-process.ts'
+import { createKeyWithCli, seqBaseWindow, startServe } from './serve-process.ts'
 import type { ServeProcess } from './serve-process.ts'
 
 const GOBGP_IP = '127.0.40.5'
@@ -54,7 +55,9 @@ async function scenario (env: Record<string, string>): Promise<void> {
   try {
     const a = await createKeyWithCli(dataDir, '10.10.0.0/16,2001:db8:10::/48', env)
     const b = await createKeyWithCli(dataDir, '', env)
+    const started = Date.now()
     serve = await startServe(args, env)
+    const base = seqBaseWindow(started)
     assert.equal(serve.http, `http://127.0.0.1:${httpPort}`)
     assert.equal(serve.ws, `ws://127.0.0.1:${httpPort}/`)
     assert.equal(serve.bgp, `127.0.0.1:${bgpPort}`)
@@ -89,8 +92,10 @@ async function scenario (env: Record<string, string>): Promise<void> {
     assert.equal(ann.communities, '65001:100')
     assert.equal(ann.nexthop, '198.18.0.5')
     assert.equal(ann.origin, 'IGP')
-    // Numbered 1, 2, ... per key with no gap.
-    assert.deepEqual(ca.frames.map((f) => f.seq), ca.frames.map((_f, i) => i + 1))
+    // Numbered base + 1, base + 2, ... per key with no gap; the base is serve's start in µs.
+    const firstSeq = ca.frames[0].seq as number
+    base.check(firstSeq - 1)
+    assert.deepEqual(ca.frames.map((f) => f.seq), ca.frames.map((_f, i) => firstSeq + i))
     const metrics = await (await fetch(`${serve.http}/metrics`)).text()
     assert.match(metrics, /^bgpl_ws_sessions 2$/m)
     assert.match(metrics, /^bgpl_records_total\{source="bgp-collector"\} [1-9]/m)
@@ -107,20 +112,26 @@ async function scenario (env: Record<string, string>): Promise<void> {
     assert.doesNotMatch(serve.stderr(), /bgpl_[A-Za-z0-9_-]{20,}/, 'a key in the logs')
     const lastSeq = ca.frames.at(-1)?.seq as number
 
-    // Restart: the keys keep their prefixes, GoBGP comes back, a resume learns the seqs were reset.
+    // Restart: the keys keep their prefixes, GoBGP comes back, a resume from the last seq of the
+    // first run learns that it missed frames (the new run numbers above every seq of the old one).
+    const restarted = Date.now()
     serve = await startServe(args, env)
+    const base2 = seqBaseWindow(restarted)
     const again = await connect(`${serve.ws}?api_key=${a.key}&since=${lastSeq}`)
     const againB = await connect(`${serve.ws}?api_key=${b.key}`)
     clients.push(again, againB)
     await again.waitFor((f) => routes(f).includes('A 2001:db8:10:1::/64'), 'the route again after the restart', 30_000)
     await againB.waitFor((f) => routes(f).includes('A 10.20.0.0/16'), 'b\'s route again', 10_000)
-    // The new process numbers from 1: the resume point is ahead of it, and the client is told so.
+    // The new process numbers from its own base: the resume point is below it, so the client is
+    // told frames are gone (too_old), then gets every frame of the new run from its first.
     const gap = again.frames[0]
     assert.equal(gap.record_type, 'gap')
-    assert.equal(gap.reason, 'reset')
+    assert.equal(gap.reason, 'too_old')
     assert.equal(gap.since, lastSeq)
-    assert.equal(gap.first_seq, 1)
-    assert.deepEqual(again.frames.slice(1).map((f) => f.seq), again.frames.slice(1).map((_f, i) => i + 1))
+    const newFirst = gap.first_seq as number
+    assert.ok(newFirst > lastSeq, `${newFirst} > ${lastSeq}`)
+    base2.check(newFirst - 1)
+    assert.deepEqual(again.frames.slice(1).map((f) => f.seq), again.frames.slice(1).map((_f, i) => newFirst + i))
     assert.equal(await serve.stop(), 0, serve.stderr())
   } finally {
     for (const c of clients) c.ws.terminate()

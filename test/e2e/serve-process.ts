@@ -1,6 +1,7 @@
 // `bgproutes-live serve` as a child process for the end-to-end tests: started on a temp data dir
 // and loopback ports, its printed addresses read, stopped with SIGTERM (SIGKILL after 15 s), and
 // killed whatever happens when the test process exits. Keys are made with the real CLI.
+import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { join, resolve } from 'node:path'
@@ -72,4 +73,18 @@ export async function createKeyWithCli (dataDir: string, prefixes: string, env: 
   const { stdout } = await run(NODE, args, { cwd: ROOT, env: { ...process.env, ...env }, timeout: 20_000 })
   const json = JSON.parse(stdout) as { key: string, id: string }
   return { key: json.key, id: json.id }
+}
+
+/**
+ * serve numbers each key's frames from `Date.now() * 1000` taken as it starts, plus 1
+ * (docs/protocol.md). Call with Date.now() from before startServe, once it has returned: `check`
+ * asserts that a seq base (the first seq of a key, minus 1) lies between the two instants.
+ */
+export function seqBaseWindow (before: number): { check: (base: number) => void } {
+  const after = Date.now()
+  return {
+    check: (base) => {
+      assert.ok(Number.isSafeInteger(base) && base >= before * 1000 && base <= after * 1000, `seq base ${base} not within [${before * 1000}, ${after * 1000}]`)
+    }
+  }
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { EventEmitter } from 'node:events'
 import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
-import { DEFAULT_SESSION_LIMITS, StreamSession } from '../../src/gateway/stream-session.ts'
+import { DEFAULT_SESSION_LIMITS, SpreadTimer, StreamSession } from '../../src/gateway/stream-session.ts'
 import { silentLogger } from '../../src/log.ts'
 import type { Store } from '../../src/store/types.ts'
 
@@ -85,4 +85,27 @@ test('without a socket, frames are sent as they come', async () => {
   await s.drained()
   s.close(1000, 'bye', 'shutdown')
   await s.closed
+})
+
+test('SpreadTimer fires first at a random point of the first period, then every period, until cleared', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] })
+  // (A delay of 0 is 1 ms, as with Node's own timers.)
+  for (const [random, first] of [[0.25, 250], [0, 1], [0.999, 999]] as const) {
+    const calls: number[] = []
+    let now = 0
+    const timer = new SpreadTimer(() => { calls.push(now) }, 1000, () => random)
+    while (now < 3500) {
+      now++
+      t.mock.timers.tick(1)
+    }
+    assert.deepEqual(calls, [first, first + 1000, first + 2000, first + 3000].filter((c) => c <= 3500), `random ${random}`)
+    timer.clear()
+    t.mock.timers.tick(5000)
+    assert.equal(calls.length, first + 3000 <= 3500 ? 4 : 3)
+  }
+  // Cleared before the first fire: never fires.
+  let fired = 0
+  new SpreadTimer(() => { fired++ }, 1000, () => 0.5).clear()
+  t.mock.timers.tick(5000)
+  assert.equal(fired, 0)
 })

@@ -146,3 +146,46 @@ test('bounds must be positive', () => {
   assert.throws(() => new DeliveryLog({ maxFramesPerKey: 0 }), RangeError)
   assert.throws(() => new DeliveryLog({ maxBytes: -1 }), RangeError)
 })
+
+test('with a seq base (a restarted serve), seqs start above it and older ones are "too-old"', () => {
+  const base = 1_764_219_000_000_000 // Date.now() * 1000 on 2025-11-27: what serve passes
+  const log = new DeliveryLog({ seqBase: base, maxFramesPerKey: 5 })
+  assert.equal(log.seqBase, base)
+  assert.equal(log.lastSeq('k'), base)
+  // Nothing numbered yet: a seq of an earlier run is too old, 0 and the base itself are served (nothing).
+  assert.deepEqual(log.since('k', 17), { kind: 'too-old', oldestSeq: base + 1, lastSeq: base })
+  assert.deepEqual(log.since('k', base - 1), { kind: 'too-old', oldestSeq: base + 1, lastSeq: base })
+  assert.deepEqual(log.since('k', 0), { kind: 'frames', frames: [], lastSeq: base })
+  assert.deepEqual(log.since('k', base), { kind: 'frames', frames: [], lastSeq: base })
+  assert.deepEqual(log.since('k', base + 1), { kind: 'ahead', lastSeq: base })
+
+  const first = log.append('k', frame(1))
+  assert.equal(first.seq, base + 1)
+  assert.ok(first.text.startsWith(`{"seq":${base + 1},"record_type":"update",`))
+  assert.equal(JSON.parse(first.text).seq, base + 1)
+  assert.equal(log.append('other', frame(2)).seq, base + 1)
+  for (let i = 2; i <= 4; i++) log.append('k', frame(i))
+  assert.equal(log.lastSeq('k'), base + 4)
+  // The frames of this run: all of them from 0 or the base, the rest after a seq of this run.
+  assert.deepEqual(seqs(log.since('k', 0)), [base + 1, base + 2, base + 3, base + 4])
+  assert.deepEqual(seqs(log.since('k', base)), [base + 1, base + 2, base + 3, base + 4])
+  assert.deepEqual(seqs(log.since('k', base + 2)), [base + 3, base + 4])
+  // A client of the previous run (its seqs below this base): told it lost frames, never silently served.
+  assert.deepEqual(log.since('k', 12), { kind: 'too-old', oldestSeq: base + 1, lastSeq: base + 4 })
+  assert.deepEqual(log.since('k', base - 1), { kind: 'too-old', oldestSeq: base + 1, lastSeq: base + 4 })
+  assert.deepEqual(log.since('k', base + 5), { kind: 'ahead', lastSeq: base + 4 })
+  // Evictions of this run: 0 is too old too, from the oldest kept.
+  for (let i = 5; i <= 8; i++) log.append('k', frame(i))
+  assert.deepEqual(log.since('k', 0), { kind: 'too-old', oldestSeq: base + 4, lastSeq: base + 8 })
+  assert.deepEqual(seqs(log.since('k', base + 3)), [base + 4, base + 5, base + 6, base + 7, base + 8])
+  // A key dropped for good numbers from the base again.
+  log.dropKey('k')
+  assert.equal(log.lastSeq('k'), base)
+  assert.equal(log.append('k', frame(9)).seq, base + 1)
+})
+
+test('the seq base must be a whole number from 0 below 2^52', () => {
+  assert.equal(new DeliveryLog().seqBase, 0)
+  assert.equal(new DeliveryLog({ seqBase: 0 }).append('k', frame(1)).seq, 1)
+  for (const bad of [-1, 1.5, 2 ** 52, Number.NaN]) assert.throws(() => new DeliveryLog({ seqBase: bad }), RangeError)
+})

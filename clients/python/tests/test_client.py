@@ -75,18 +75,21 @@ def test_since_zero_text_form_and_all_fields(start_serve):
     serve, keys = start_serve({"k": V4 + "," + V6}, speed="max")
     serve.wait_replay_done()
     client = client_for(serve, keys["k"], since=0)
-    messages = collect(client, lambda ms: any(m.seq >= 12 for m in ms), 20)
+    messages = collect(client, lambda ms: len(ms) >= 12, 20)
     client.close()
-    assert [m.seq for m in messages][:12] == list(range(1, 13))
+    # serve numbers a key's frames from its start time in microseconds (the base), plus 1.
+    b = messages[0].seq - 1
+    assert b > 10 ** 15
+    assert [m.seq for m in messages][:12] == list(range(b + 1, b + 13))
     # seq 10: the first announcement of 69.194.4.0/24 through AS2914, with communities.
-    m = next(m for m in messages if m.seq == 10)
+    m = next(m for m in messages if m.seq == b + 10)
     assert str(m) == ("1427846457.0|U|bgp|25152|202.249.2.185|||69.194.4.0/24|25152 2914 2828 33529|"
                       "2914:420 2914:1007 2914:2000 2914:3000|INCOMPLETE|202.249.2.185")
     # seq 6: a withdrawal of the more specific 2620:110:9004::/48; W lines name the withdrawn prefixes.
-    w = next(m for m in messages if m.seq == 6)
+    w = next(m for m in messages if m.seq == b + 6)
     assert str(w) == "1427846417.0|W|bgp|25152|2001:200:0:fe00::6249:0|||2620:110:9004::/48||||"
     # seq 1: IPv6 with a link-local next hop.
-    v6 = next(m for m in messages if m.seq == 1)
+    v6 = next(m for m in messages if m.seq == b + 1)
     assert v6.nexthop_ll == "fe80::21f:12ff:fea9:d01f" and v6.prefixes == [V6]
     assert v6.med is None and v6.local_pref is None and v6.large_communities == ""
     assert v6.frame_type == "update" and v6.is_announcement and not v6.is_withdrawal
@@ -189,9 +192,10 @@ def test_break_then_resume_with_a_new_generator(start_serve):
     serve.wait_replay_done()
     client = client_for(serve, keys["k"], since=0)
     first = collect(client, lambda ms: len(ms) >= 10, 10)
-    assert [m.seq for m in first] == list(range(1, 11)) and client.ws is None and client.last_seq == 10
+    b = first[0].seq - 1  # serve's seq base: its start time in microseconds
+    assert [m.seq for m in first] == list(range(b + 1, b + 11)) and client.ws is None and client.last_seq == b + 10
     second = collect(client, lambda ms: len(ms) >= 5, 10)
-    assert [m.seq for m in second] == list(range(11, 16))
+    assert [m.seq for m in second] == list(range(b + 11, b + 16))
 
 
 def test_context_manager_frees_the_session(start_serve):
@@ -257,7 +261,8 @@ def test_reconnect_and_resume_without_gap_or_duplicate(start_serve, proxy_factor
     assert client.gaps == []
     ref = reference_log(serve, keys["k"])
     assert len(ref) > 60
-    assert [m.seq for m in msgs] == list(range(1, len(ref) + 1))
+    b = ref[0][0] - 1  # serve's seq base: its start time in microseconds
+    assert [m.seq for m in msgs] == list(range(b + 1, b + len(ref) + 1))
     assert [(m.seq, m.raw) for m in msgs] == ref
 
 
@@ -304,7 +309,7 @@ def test_environment_urls(start_serve, monkeypatch):
     assert (d.api_url, d.ws_url) == ("http://127.0.0.1:8080", "ws://127.0.0.1:8080/")
 
 
-def test_server_restart_gives_a_reset_gap_then_the_new_frames(start_serve):
+def test_server_restart_gives_a_too_old_gap_then_the_new_frames(start_serve):
     serve, keys = start_serve({"k": V4}, speed="max")
     serve.wait_replay_done()
     client = client_for(serve, keys["k"], since=0, backoff_initial=0.1, backoff_max=0.5)
@@ -313,21 +318,28 @@ def test_server_restart_gives_a_reset_gap_then_the_new_frames(start_serve):
     def on_message(msg, messages):
         if len(messages) == 5 and state["restarted"] is None:
             # Stop the server (it sends every frame it has, then closes the stream) and start it
-            # again on the same port and data dir, replaying slowly: its seqs start at 1 again.
+            # again on the same port and data dir, replaying slowly: its seqs start above the
+            # first server's (each run numbers from its start time in microseconds).
             serve.stop()
             state["restarted"], _ = start_serve(None, speed=30, data_dir=serve.data_dir, port=serve.port)
     msgs = collect(client, lambda ms: len(ms) >= 34, 60, on_message=on_message)
     client.close()
     assert state["restarted"] is not None
     # 17 frames of 69.194.4.0/24 from the first server (all, though it was stopped after 5).
-    assert [m.seq for m in msgs[:17]] == list(range(1, 18))
+    b1 = msgs[0].seq - 1
+    assert [m.seq for m in msgs[:17]] == list(range(b1 + 1, b1 + 18))
     assert client.reconnects >= 1
-    # The client asked the new server for since=17, past its last seq: a reset gap, then its frames.
+    # The client asked the new server for since=b1+17, below the new run's seqs: a too_old gap
+    # (frames it never saw may have been lost), then every frame of the new run, from its first.
     assert len(client.gaps) == 1, client.gaps
     gap = client.gaps[0]
-    assert gap["reason"] == "reset" and gap["since"] == 17 and gap["first_seq"] in (0, 1)
-    assert [m.seq for m in msgs[17:]] == list(range(1, 18))
-    assert [m.raw for m in msgs[17:]] == [m.raw for m in msgs[:17]]
+    assert gap["reason"] == "too_old" and gap["since"] == b1 + 17, gap
+    b2 = gap["first_seq"] - 1
+    assert b2 > b1 + 17
+    assert [m.seq for m in msgs[17:]] == list(range(b2 + 1, b2 + 18))
+    def without_seq(m):
+        return {k: v for k, v in m.raw.items() if k != "seq"}
+    assert [without_seq(m) for m in msgs[17:]] == [without_seq(m) for m in msgs[:17]]
 
 
 def test_a_silent_connection_is_taken_for_dead_and_reopened(start_serve, tmp_path):
@@ -370,4 +382,5 @@ def test_the_whole_replay_matches_bgpdump(start_serve):
                         m.aspath, m.communities, m.origin, m.nexthop))
     assert len(expected) > 60
     assert sorted(got) == sorted(expected)
-    assert [m.seq for m in msgs] == list(range(1, len(msgs) + 1))
+    b = msgs[0].seq - 1  # serve's seq base: its start time in microseconds
+    assert [m.seq for m in msgs] == list(range(b + 1, b + len(msgs) + 1))

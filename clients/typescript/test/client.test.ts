@@ -24,7 +24,13 @@ describe('the client against serve', { timeout: 120_000 }, () => {
     const { seq: _seq, ...rest } = f as StreamMessage & { seq?: number }
     return JSON.stringify(rest)
   })
-  const seqs = (n: number): number[] => Array.from({ length: n }, (_v, i) => i + 1)
+  // serve numbers a key's frames from its start time in µs, plus 1: `first` is a key's first seq.
+  const seqs = (n: number, first: number): number[] => Array.from({ length: n }, (_v, i) => first + i)
+  const firstSeq = (frames: StreamMessage[]): number => {
+    const f = frames.find((f) => 'seq' in f)
+    assert.ok(f !== undefined && 'seq' in f && f.seq > 1_000_000_000_000_000, 'a seq above serve\'s base')
+    return f.seq
+  }
 
   before(async () => {
     expected = await expectedFrames(RRC06, RRC06_PREFIXES)
@@ -40,10 +46,11 @@ describe('the client against serve', { timeout: 120_000 }, () => {
       got.push(frame)
       if (got.length === expected.length) break
     }
-    assert.deepEqual(got.map((f) => 'seq' in f ? f.seq : 'gap'), seqs(expected.length))
+    const first = firstSeq(got)
+    assert.deepEqual(got.map((f) => 'seq' in f ? f.seq : 'gap'), seqs(expected.length, first))
     assert.deepEqual(withoutSeq(got), expected)
     assert.equal(c.stats.messages, expected.length)
-    assert.equal(c.stats.lastSeq, expected.length)
+    assert.equal(c.stats.lastSeq, first + expected.length - 1)
     assert.equal(c.stats.reconnects, 0)
   })
 
@@ -67,14 +74,15 @@ describe('the client against serve', { timeout: 120_000 }, () => {
         if (cuts.has(got.length)) proxy.cut()
         if (got.length === expected.length) break
       }
-      assert.deepEqual(got.map((f) => 'seq' in f ? f.seq : 'gap'), seqs(expected.length))
+      const first = firstSeq(got)
+      assert.deepEqual(got.map((f) => 'seq' in f ? f.seq : 'gap'), seqs(expected.length, first))
       assert.deepEqual(withoutSeq(got), expected)
       assert.equal(resumed.stats.reconnects, reasons.length)
       assert.ok(resumed.stats.reconnects >= 3, reasons.join(' '))
       assert.ok(proxy.connections() >= 4)
       // Each cut came before the whole stream had arrived: the resume asked for what was missing.
       for (const r of reasons) assert.match(r, /@([0-9]+)$/)
-      assert.ok(reasons.some((r) => Number(/@([0-9]+)$/.exec(r)?.[1]) < expected.length), reasons.join(' '))
+      assert.ok(reasons.some((r) => Number(/@([0-9]+)$/.exec(r)?.[1]) < first + expected.length - 1), reasons.join(' '))
     } finally {
       await proxy.close()
     }
@@ -82,12 +90,14 @@ describe('the client against serve', { timeout: 120_000 }, () => {
 
   it('surfaces a gap frame when the server cannot serve the resume whole, then the frames it has', async () => {
     const got: StreamMessage[] = []
+    // A seq from before this serve started (below its base): those frames are gone.
     for await (const frame of client(2).messages({ since: 1_000_000, signal: AbortSignal.timeout(20_000) })) {
       got.push(frame)
       if (got.length === expected.length + 1) break
     }
-    assert.deepEqual(got[0], { record_type: 'gap', reason: 'reset', since: 1_000_000, first_seq: 1, last_seq: expected.length })
-    assert.deepEqual(got.slice(1).map((f) => 'seq' in f ? f.seq : 'gap'), seqs(expected.length))
+    const first = firstSeq(got)
+    assert.deepEqual(got[0], { record_type: 'gap', reason: 'too_old', since: 1_000_000, first_seq: first, last_seq: first + expected.length - 1 })
+    assert.deepEqual(got.slice(1).map((f) => 'seq' in f ? f.seq : 'gap'), seqs(expected.length, first))
   })
 
   it('stops when its AbortSignal aborts, mid catch-up or waiting for live frames', async () => {
@@ -99,6 +109,7 @@ describe('the client against serve', { timeout: 120_000 }, () => {
       if (got.length === 5) controller.abort()
     }
     assert.equal(got.length, 5)
+    const first = firstSeq(got)
     // A new client, live only: nothing comes (the replay is over); the abort ends the loop.
     await waitUntil(async () => (await c.status()).openSessions === 0, 'the session to close', 5000)
     const live = new AbortController()
@@ -108,11 +119,11 @@ describe('the client against serve', { timeout: 120_000 }, () => {
     for await (const frame of client(3).messages({ signal: live.signal })) liveFrames.push(frame)
     assert.ok(Date.now() - started < 5000)
     assert.deepEqual(liveFrames, [])
-    // The first client resumes from the last frame it delivered: its next stream starts at 6.
+    // The first client resumes from the last frame it delivered: its next stream starts at the 6th.
     await waitUntil(async () => (await c.status()).openSessions === 0, 'the session to close', 5000)
     const next = new AbortController()
     for await (const frame of c.messages({ signal: next.signal })) {
-      assert.equal('seq' in frame ? frame.seq : 0, 6)
+      assert.equal('seq' in frame ? frame.seq : 0, first + 5)
       next.abort()
     }
   })
