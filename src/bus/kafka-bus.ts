@@ -34,6 +34,11 @@ export interface KafkaBusOptions {
   maxQueued?: number
   /** Records per produce request, at most; default 4,096. */
   batch?: number
+  /**
+   * Octets of JSON per produce request, at most; default 512 KiB (the brokers refuse a request
+   * whose record batch, after compression, is over their message.max.bytes: 1 MiB by default).
+   */
+  batchBytes?: number
   /** Consumer group session timeout: how long a dead member holds its partitions; default 10 s. */
   sessionTimeoutMs?: number
   /** How long `close()` keeps trying to publish what is queued; default 30 s. */
@@ -60,6 +65,7 @@ export class KafkaBus implements Bus {
   private readonly topic: string
   private readonly maxQueued: number
   private readonly batch: number
+  private readonly batchBytes: number
   private readonly sessionTimeoutMs: number
   private readonly closeTimeoutMs: number
   private producer: Producer<string, string, string, string> | undefined
@@ -85,6 +91,7 @@ export class KafkaBus implements Bus {
     this.topic = recordsTopic(options.settings)
     this.maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED
     this.batch = options.batch ?? DEFAULT_BATCH
+    this.batchBytes = options.batchBytes ?? 512 * 1024
     this.sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000
     this.closeTimeoutMs = options.closeTimeoutMs ?? 30_000
   }
@@ -203,7 +210,9 @@ export class KafkaBus implements Bus {
       compression: 'lz4',
       autocreateTopics: false
     })
-    const end = Math.min(this.queue.length, this.head + this.batch)
+    const last = Math.min(this.queue.length, this.head + this.batch)
+    let end = this.head
+    for (let bytes = 0; end < last && (end === this.head || bytes + this.queue[end].value.length <= this.batchBytes); end++) bytes += this.queue[end].value.length
     const batch = this.queue.slice(this.head, end)
     this.sending = true
     this.producer.send({ messages: batch.map((m) => ({ topic: this.topic, key: m.key, value: m.value })) }).then(() => {
@@ -275,6 +284,7 @@ class KafkaSubscription implements BusSubscription {
   private ackWaiter: (() => void) | undefined
   private commitTimer: NodeJS.Timeout | undefined
   private committing: Promise<void> | undefined
+  private commitFailures = 0
   private stopped = false
   private loop: Promise<void> = Promise.resolve()
   private delivered = 0
@@ -465,9 +475,14 @@ class KafkaSubscription implements BusSubscription {
       try {
         await consumer.commit({ offsets: offsets.map(({ topic, partition, offset, leaderEpoch }) => ({ topic, partition, offset, leaderEpoch })) })
         for (const o of offsets) o.pr.committed = o.value
+        this.commitFailures = 0
       } catch (error) {
-        // A rebalance in progress or a partition just taken away: the next round commits what is ours.
-        this.logger.debug({ err: error }, 'offset commit failed')
+        // A rebalance in progress or a partition just taken away: the next round commits what is
+        // ours. Failures that go on (a second's worth) are worth a warning: nothing is lost, but
+        // a crash now would mean more records to read again.
+        this.commitFailures++
+        if (this.commitFailures % 5 === 0) this.logger.warn({ err: error, failures: this.commitFailures }, 'offset commits keep failing')
+        else this.logger.debug({ err: error }, 'offset commit failed')
       } finally {
         this.committing = undefined
       }

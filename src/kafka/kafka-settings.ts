@@ -95,7 +95,7 @@ export function kafkaSettingsFromEnv (env: Env, flags: { brokers?: string } = {}
 }
 
 /** The options every @platformatic/kafka client of this service takes. */
-export function clientOptions (settings: KafkaSettings, clientId: string): { clientId: string, bootstrapBrokers: string[], tls?: ConnectionOptions, sasl?: { mechanism: SaslMechanism, username: string, password: string }, retries: number, retryDelay: number, connectTimeout: number, requestTimeout: number } {
+export function clientOptions (settings: KafkaSettings, clientId: string): { clientId: string, bootstrapBrokers: string[], tls?: ConnectionOptions, sasl?: { mechanism: SaslMechanism, username: string, password: string }, retries: number, retryDelay: number, connectTimeout: number, requestTimeout: number, autocreateTopics: false } {
   return {
     clientId,
     bootstrapBrokers: settings.brokers,
@@ -103,6 +103,9 @@ export function clientOptions (settings: KafkaSettings, clientId: string): { cli
     ...(settings.sasl === undefined ? {} : { sasl: settings.sasl }),
     retries: 10,
     retryDelay: 250,
+    // Topics are created by TopicAdmin with their settings (a key topic must have one partition),
+    // never by a broker's auto.create.topics.enable on first use.
+    autocreateTopics: false,
     connectTimeout: 5_000,
     requestTimeout: 30_000
   }

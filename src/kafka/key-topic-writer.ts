@@ -41,6 +41,8 @@ export interface KeyTopicWriterOptions {
   clockSkewMs?: number
   /** Frames per produce request, at most; default 4,096. */
   batch?: number
+  /** Octets of frames per produce request, at most; default 512 KiB (under the brokers' 1 MiB message.max.bytes). */
+  batchBytes?: number
 }
 
 export interface KeyTopicWriterStats {
@@ -82,11 +84,14 @@ export class KeyTopicWriter {
   private readonly logger: Logger
   private readonly clockSkewMs: number
   private readonly batch: number
+  private readonly batchBytes: number
   private readonly producer: Producer<string, string, string, string>
   private readonly tails = new Map<string, KeyTail>()
   /** First record timestamp of each records partition in this generation. */
   private readonly firstSeen = new Map<number, number>()
   private generation = 0
+  /** Frames enqueued before the last rebalance: a tail read waits until they are written. */
+  private enqueuedAtRebalance = 0
   private outgoing: Array<PendingFrame & { topic: string }> = []
   private sending = false
   private scheduled = false
@@ -106,6 +111,7 @@ export class KeyTopicWriter {
     this.logger = options.logger
     this.clockSkewMs = options.clockSkewMs ?? 60_000
     this.batch = options.batch ?? 4096
+    this.batchBytes = options.batchBytes ?? 512 * 1024
     this.producer = new Producer({
       ...clientOptions(options.settings, options.clientId),
       serializers: stringSerializers,
@@ -124,6 +130,7 @@ export class KeyTopicWriter {
   /** The records partitions were reassigned: forget what is known of the key topics' tails. */
   rebalanced (): void {
     this.generation++
+    this.enqueuedAtRebalance = this.enqueued
     this.firstSeen.clear()
   }
 
@@ -223,15 +230,23 @@ export class KeyTopicWriter {
 
   private async scan (keyId: string, tail: KeyTail): Promise<void> {
     const topic = keyTopic(this.settings, keyId)
-    // Our own frames still on their way must be in the topic before we read it: after a
-    // rebalance the records behind them may be handed to us again.
-    await this.writtenUpTo(this.enqueued)
-    await this.admin.ensureKey(keyId)
+    // Our own frames still on their way from before the rebalance must be in the topic before we
+    // read it: the records behind them may be handed to us again. (Frames of this key enqueued
+    // since wait for this read, so they cannot be among them.)
+    await this.writtenUpTo(this.enqueuedAtRebalance)
     this.counts.tailReads++
     const wanted = new Set<number>()
     for (const f of tail.waiting) if (!this.knows(tail, f.origin.partition)) wanted.add(f.origin.partition)
     if (wanted.size === 0) return
-    const { start, end } = await this.reader.bounds(topic)
+    let bounds
+    try {
+      bounds = await this.reader.bounds(topic)
+    } catch {
+      // No such topic yet (its key just got prefixes): create it, then it is empty.
+      await this.admin.ensureKey(keyId)
+      bounds = await this.reader.bounds(topic)
+    }
+    const { start, end } = bounds
     let pos = tail.scanFrom ?? end
     // Oldest frame time that can matter: the earliest first record of the wanted partitions, less the skew.
     let floor = Infinity
@@ -270,8 +285,11 @@ export class KeyTopicWriter {
       this.checkIdle()
       return
     }
-    const batch = this.outgoing.length <= this.batch ? this.outgoing : this.outgoing.slice(0, this.batch)
-    this.outgoing = this.outgoing.length <= this.batch ? [] : this.outgoing.slice(this.batch)
+    const last = Math.min(this.outgoing.length, this.batch)
+    let end = 0
+    for (let bytes = 0; end < last && (end === 0 || bytes + this.outgoing[end].value.length <= this.batchBytes); end++) bytes += this.outgoing[end].value.length
+    const batch = end === this.outgoing.length ? this.outgoing : this.outgoing.slice(0, end)
+    this.outgoing = end === this.outgoing.length ? [] : this.outgoing.slice(end)
     this.sending = true
     const messages = batch.map((f) => ({
       topic: f.topic,

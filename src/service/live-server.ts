@@ -72,7 +72,7 @@ export async function startLiveServer (config: ServeConfig, options: StartOption
   // Taken first: the seqs of this run start above this instant, in microseconds.
   const seqBase = options.seqBase ?? Date.now() * 1000
   const secret = loadKeySecret({ env, dataDir: config.dataDir, allowGenerate: config.databaseUrl === undefined })
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, { idleTimeoutMs: config.idleTimeoutMs })
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, { idleTimeoutMs: config.idleTimeoutMs, ...(config.sessionLeaseMs === undefined ? {} : { sessionLeaseMs: config.sessionLeaseMs }) })
   const cleanups: Array<() => Promise<void>> = [async () => { await store.close() }]
   const undo = async (): Promise<void> => { for (const c of cleanups.reverse()) await c().catch(() => {}) }
   try {

@@ -27,6 +27,8 @@ export interface ServeConfig {
   /** The BMP station; undefined when disabled. */
   listenBmp: string | undefined
   idleTimeoutMs: number
+  /** How long a websocket session holds its place in the store without a renewal; undefined for the store's default (90 s). */
+  sessionLeaseMs: number | undefined
   expiryIntervalMs: number
   logLevel: LogLevel
   stream: SessionLimits
@@ -52,7 +54,7 @@ export interface ServeFlags {
   'shutdown-timeout'?: string
 }
 
-const FILE_KEYS = ['dataDir', 'databaseUrl', 'listenHttp', 'listenWs', 'listenBmp', 'idleTimeout', 'expiryInterval', 'logLevel', 'replay', 'replaySpeed', 'shutdownTimeout', 'collector', 'stream', 'deliveryLog']
+const FILE_KEYS = ['dataDir', 'databaseUrl', 'listenHttp', 'listenWs', 'listenBmp', 'idleTimeout', 'sessionLease', 'expiryInterval', 'logLevel', 'replay', 'replaySpeed', 'shutdownTimeout', 'collector', 'stream', 'deliveryLog']
 const STREAM_KEYS = ['pingInterval', 'renewInterval', 'closeTimeout', 'maxBufferedBytes', 'maxQueuedBytes']
 const LOG_KEYS = ['maxFramesPerKey', 'maxBytesPerKey', 'maxBytes']
 
@@ -126,6 +128,7 @@ export function resolveServeConfig (flags: ServeFlags, env: Env, file: unknown):
     collector,
     listenBmp,
     idleTimeoutMs: duration(pick(flags['idle-timeout'], 'BGPL_IDLE_TIMEOUT', 'idleTimeout'), DEFAULT_IDLE_TIMEOUT_MS, 'idle timeout'),
+    sessionLeaseMs: sessionLease(pick(undefined, 'BGPL_SESSION_LEASE', 'sessionLease'), stream.renewIntervalMs, duration),
     expiryIntervalMs: duration(pick(flags['expiry-interval'], 'BGPL_EXPIRY_INTERVAL', 'expiryInterval'), 60_000, 'expiry interval'),
     logLevel: logLevel as LogLevel,
     stream,
@@ -134,6 +137,14 @@ export function resolveServeConfig (flags: ServeFlags, env: Env, file: unknown):
     replaySpeed: speed,
     shutdownTimeoutMs: duration(pick(flags['shutdown-timeout'], 'BGPL_SHUTDOWN_TIMEOUT', 'shutdownTimeout'), 10_000, 'shutdown timeout')
   }
+}
+
+function sessionLease (text: string | undefined, renewIntervalMs: number, duration: (text: string | undefined, fallback: number, what: string) => number): number | undefined {
+  if (text === undefined) return undefined
+  const ms = duration(text, 0, 'session lease')
+  // Two renewals may fail (a store hiccup) before a live session loses its place.
+  if (ms < 3 * renewIntervalMs) throw new ConfigError(`session lease must be at least 3 times the lease renewal interval (${renewIntervalMs} ms), not ${ms} ms`)
+  return ms
 }
 
 function streamLimits (value: unknown, duration: (text: string | undefined, fallback: number, what: string) => number): SessionLimits {

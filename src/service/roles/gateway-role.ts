@@ -17,10 +17,18 @@ import { hostPort, startOpsServer } from '../ops-server.ts'
 import { createServiceMetrics } from '../service-metrics.ts'
 import type { RoleContext, RunningRole } from './role.ts'
 
+/** The gateway role's session lease unless BGPL_SESSION_LEASE says otherwise (serve keeps the store's 90 s). */
+export const GATEWAY_SESSION_LEASE_MS = 15_000
+
 export async function startGatewayRole (ctx: RoleContext): Promise<RunningRole> {
   const { config, kafka, logger, env } = ctx
   const secret = loadKeySecret({ env, dataDir: config.dataDir, allowGenerate: false })
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, { idleTimeoutMs: config.idleTimeoutMs })
+  // A killed gateway's sessions hold their keys' places until their leases lapse, and a client
+  // reconnecting elsewhere is refused (SESSION_ALREADY_OPEN, which the clients retry) until then:
+  // gateways keep short leases, renewed often (one store write a session every 5 s).
+  const sessionLeaseMs = config.sessionLeaseMs ?? GATEWAY_SESSION_LEASE_MS
+  const limits = { ...config.stream, renewIntervalMs: Math.min(config.stream.renewIntervalMs, Math.floor(sessionLeaseMs / 3)) }
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, { idleTimeoutMs: config.idleTimeoutMs, sessionLeaseMs })
   const apiKeys = await ApiKeys.open(store, secret, prefixPolicyFromEnv(env))
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
@@ -28,7 +36,7 @@ export async function startGatewayRole (ctx: RoleContext): Promise<RunningRole> 
   const admin = new TopicAdmin(kafka, ctx.clientId + '-admin')
   const reader = new PartitionReader(kafka, ctx.clientId + '-reader')
   const feed = new KafkaFrameFeed({ settings: kafka, reader, admin, logger: logger.child({ component: 'frame-feed' }), metrics })
-  const gateway = new StreamGateway({ feed, store, apiKeys, logger: logger.child({ component: 'stream' }), metrics, limits: config.stream })
+  const gateway = new StreamGateway({ feed, store, apiKeys, logger: logger.child({ component: 'stream' }), metrics, limits })
   let ready = true
   const ops = await startOpsServer(config.listenHttp, registry, () => ready)
   gateway.attach(ops.server)
