@@ -14,6 +14,7 @@
 // another member of the group; handlers must tolerate a record seen twice (the matcher role
 // deduplicates its frames, src/kafka/key-topic-writer.ts). Records not yet acknowledged are
 // bounded: past `maxUnacked` the subscription stops pulling until acknowledgements catch up.
+import { randomBytes } from 'node:crypto'
 import { Consumer, ProduceAcks, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka'
 import type { MessagesStream } from '@platformatic/kafka'
 import { clientOptions } from '../kafka/kafka-settings.ts'
@@ -69,7 +70,10 @@ export class KafkaBus implements Bus {
   private readonly sessionTimeoutMs: number
   private readonly closeTimeoutMs: number
   private producer: Producer<string, string, string, string> | undefined
-  private queue: Array<{ key: string, value: string }> = []
+  private queue: Array<{ key: string, value: string, id: string }> = []
+  /** Names this bus's records (header `id` = instance:counter) so that a copy written twice is known. */
+  private readonly instance = randomBytes(6).toString('hex')
+  private counter = 0
   private head = 0
   private sending = false
   private flushScheduled = false
@@ -116,7 +120,7 @@ export class KafkaBus implements Bus {
       this.dropped++
       return false
     }
-    this.queue.push({ key: partitionKey(record), value: recordToJson(record) })
+    this.queue.push({ key: partitionKey(record), value: recordToJson(record), id: this.instance + ':' + String(this.counter++) })
     this.scheduleFlush()
     return true
   }
@@ -208,14 +212,18 @@ export class KafkaBus implements Bus {
       idempotent: true,
       acks: ProduceAcks.ALL,
       compression: 'lz4',
-      autocreateTopics: false
+      autocreateTopics: false,
+      // The client's own retries keep the request's idempotence sequence, so a leader moving (a
+      // broker lost: ~10 s) is ridden out without a record written twice. Sending the batch again
+      // ourselves (below, after these) can write twice the part that had gone through.
+      retries: 80
     })
     const last = Math.min(this.queue.length, this.head + this.batch)
     let end = this.head
     for (let bytes = 0; end < last && (end === this.head || bytes + this.queue[end].value.length <= this.batchBytes); end++) bytes += this.queue[end].value.length
     const batch = this.queue.slice(this.head, end)
     this.sending = true
-    this.producer.send({ messages: batch.map((m) => ({ topic: this.topic, key: m.key, value: m.value })) }).then(() => {
+    this.producer.send({ messages: batch.map((m) => ({ topic: this.topic, key: m.key, value: m.value, headers: { id: m.id } })) }).then(() => {
       this.sending = false
       this.retryDelay = 0
       this.head = end
@@ -266,6 +274,13 @@ interface PartitionProgress {
   committed: bigint | undefined
 }
 
+/** Records of a partition handed over and not acknowledged. */
+function pendingOf (pr: PartitionProgress): number {
+  let n = 0
+  for (let i = pr.head; i < pr.acked.length; i++) if (!pr.acked[i]) n++
+  return n
+}
+
 class KafkaSubscription implements BusSubscription {
   readonly group: string
   private readonly bus: KafkaBus
@@ -291,6 +306,9 @@ class KafkaSubscription implements BusSubscription {
   private acked = 0
   private handlerErrors = 0
   private badRecords = 0
+  private duplicates = 0
+  /** Per records partition and publishing bus: the highest record counter seen. */
+  private readonly lastIds = new Map<string, number>()
 
   constructor (bus: KafkaBus, handler: BusHandler, options: KafkaSubscribeOptions, logger: Logger) {
     this.bus = bus
@@ -302,7 +320,7 @@ class KafkaSubscription implements BusSubscription {
     this.maxUnacked = options.maxUnacked ?? 20_000
   }
 
-  get stats (): SubscriptionStats & { badRecords: number } {
+  get stats (): SubscriptionStats & { badRecords: number, duplicates: number } {
     return {
       group: this.group,
       delivered: this.delivered,
@@ -310,7 +328,8 @@ class KafkaSubscription implements BusSubscription {
       dropped: 0,
       queued: this.unacked,
       handlerErrors: this.handlerErrors,
-      badRecords: this.badRecords
+      badRecords: this.badRecords,
+      duplicates: this.duplicates
     }
   }
 
@@ -327,7 +346,12 @@ class KafkaSubscription implements BusSubscription {
     this.ackWaiter?.()
     await this.stream?.close().catch(() => {})
     await this.loop
-    await this.options.drain?.().catch(() => {})
+    // Bounded: a drain that cannot finish (the brokers gone) must not keep the process alive.
+    if (this.options.drain !== undefined) {
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([this.options.drain().catch(() => {}), new Promise((resolve) => { timer = setTimeout(resolve, 30_000) })])
+      clearTimeout(timer)
+    }
     await this.committing
     await this.commit().catch(() => {})
     await this.consumer?.close().catch(() => {})
@@ -352,8 +376,9 @@ class KafkaSubscription implements BusSubscription {
         const consumer = this.consumer
         this.consumer = undefined
         this.stream = undefined
-        for (const pr of this.progress.values()) this.unacked -= pr.offsets.length - pr.head
+        for (const pr of this.progress.values()) this.unacked -= pendingOf(pr)
         this.progress.clear()
+        this.lastIds.clear()
         this.assigned = undefined
         await consumer?.close(true).catch(() => {})
         await new Promise((resolve) => setTimeout(resolve, delay))
@@ -376,9 +401,10 @@ class KafkaSubscription implements BusSubscription {
       // back, which only means more to re-read after a crash).
       for (const [p, pr] of [...this.progress]) {
         if (mine.has(p)) continue
-        this.unacked -= pr.offsets.length - pr.head
+        this.unacked -= pendingOf(pr)
         this.progress.delete(p)
       }
+      for (const source of [...this.lastIds.keys()]) if (!mine.has(Number(source.slice(0, source.indexOf('|'))))) this.lastIds.delete(source)
       this.wakeAckWaiter()
       this.logger.info({ partitions: [...mine].sort((a, b) => a - b), generation: this.generation }, 'records partitions assigned')
       this.options.onRebalance?.([...mine])
@@ -417,6 +443,22 @@ class KafkaSubscription implements BusSubscription {
         this.unacked--
         this.advance(entry)
         if (this.unacked < this.maxUnacked / 2) this.wakeAckWaiter()
+      }
+      // A copy of a record the bus wrote twice (a produce request that failed in part was sent
+      // again), or one read again after a rebalance (then the first delivery is still on its way
+      // and holds the commit point): skipped.
+      const id = message.headers.get('id')
+      const colon = id === undefined ? -1 : id.lastIndexOf(':')
+      if (id !== undefined && colon > 0) {
+        const source = String(partition) + '|' + id.slice(0, colon)
+        const counter = Number(id.slice(colon + 1))
+        const last = this.lastIds.get(source)
+        if (last !== undefined && counter <= last) {
+          this.duplicates++
+          ack()
+          continue
+        }
+        this.lastIds.set(source, counter)
       }
       let record: BgpRecord
       try {

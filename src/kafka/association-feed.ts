@@ -23,7 +23,8 @@ export class AssociationPublisher {
       serializers: stringSerializers,
       idempotent: true,
       acks: ProduceAcks.ALL,
-      autocreateTopics: false
+      autocreateTopics: false,
+      retries: 80
     })
   }
 
@@ -94,7 +95,7 @@ export class AssociationFollower {
         if (result === undefined) continue
         if (result.errorCode !== 0) {
           if (isStaleLeader(result.errorCode)) reader.forget(this.topic)
-          if (result.errorCode === 1) this.next = result.logStartOffset
+          if (result.errorCode === 1) this.next = (await reader.bounds(this.topic)).start
           throw new Error(`Kafka error ${result.errorCode} reading ${this.topic}`)
         }
         failures = 0

@@ -55,6 +55,7 @@ export class KafkaFrameFeed implements FrameFeed {
   private readonly leaders = new Map<string, number>()
   private readonly loops = new Map<number, Promise<void>>()
   private readonly relocating = new Set<string>()
+  private readonly checkingRange = new Set<string>()
   private stopped = false
   private lastErrorLog = 0
 
@@ -113,9 +114,12 @@ export class KafkaFrameFeed implements FrameFeed {
     await Promise.all([...this.loops.values()])
   }
 
-  /** Frames `start + 1 ..` follow instead of what was asked: say so, and start there. */
-  private gap (sub: Subscription, reason: GapReason, start: bigint, end: bigint): void {
-    sub.sink.sendControl(gapFrame(reason, sub.since ?? 0, Number(start) + 1, Number(end)))
+  /**
+   * Frames `start + 1 ..` follow instead of what was asked: say so, and start there. `since` is
+   * the last seq the session has: the one asked for at first, then the last one delivered.
+   */
+  private gap (sub: Subscription, reason: GapReason, start: bigint, end: bigint, since = sub.since ?? 0): void {
+    sub.sink.sendControl(gapFrame(reason, since, Number(start) + 1, Number(end)))
     this.metrics?.resumeGaps.inc({ reason })
     sub.next = start
   }
@@ -172,27 +176,43 @@ export class KafkaFrameFeed implements FrameFeed {
     const subs = this.byTopic.get(result.topic)
     if (subs === undefined) return
     if (result.errorCode === KafkaErrors.OFFSET_OUT_OF_RANGE) {
-      for (const s of subs) {
-        if (s.next < result.logStartOffset) this.gap(s, 'too_old', result.logStartOffset, result.highWatermark)
-        else if (s.next > result.highWatermark) this.gap(s, 'reset', result.logStartOffset, result.highWatermark)
-      }
+      // The answer carries no offsets (-1): ask where the topic starts and ends now.
+      this.outOfRange(result.topic)
       return
     }
     if (result.errorCode !== 0) {
       if (isStaleLeader(result.errorCode)) this.relocate(result.topic)
       return
     }
+    // A session whose backlog is full takes nothing now (even when another session of the key
+    // made this fetch): it is fetched from its own next offset once it has room.
+    const open = [...subs].filter((s) => !s.closed && s.sink.backlogBytes < this.maxBacklogBytes)
     for (const r of result.records) {
       if (r.value === null || r.value.length < 2) continue
       const seq = Number(r.offset) + 1
       let text: string | undefined
-      for (const s of subs) {
-        if (s.closed || r.offset !== s.next) continue
+      for (const s of open) {
+        if (r.offset !== s.next) continue
         text ??= '{"seq":' + String(seq) + ',' + r.value.toString('utf8', 1)
         s.next = r.offset + 1n
         s.sink.deliver({ seq, text }, true)
       }
     }
+  }
+
+  /** Sessions of the topic whose next offset is out of its range: frames aged out, or the topic was recreated. */
+  private outOfRange (topic: string): void {
+    if (this.checkingRange.has(topic)) return
+    this.checkingRange.add(topic)
+    this.reader.bounds(topic).then(({ start, end }) => {
+      for (const s of this.byTopic.get(topic) ?? []) {
+        if (s.closed) continue
+        if (s.next < start) this.gap(s, 'too_old', start, end, Number(s.next))
+        else if (s.next > end) this.gap(s, 'reset', start, end, Number(s.next))
+      }
+    }, (error: unknown) => {
+      this.logError(error, -1, 1)
+    }).finally(() => { this.checkingRange.delete(topic) })
   }
 
   /** Find the topic's leader again (it moved, or its broker is gone) and poll it there. */

@@ -85,10 +85,11 @@ export class KafkaMatcher {
   async stop (): Promise<void> {
     clearInterval(this.resyncTimer)
     await this.subscription?.unsubscribe()
-    await this.writer.flush()
+    // The subscription drained the writer (bounded); what is still unwritten is left to the
+    // records' next reader: their offsets were not committed.
+    await this.writer.close()
     await this.follower.stop()
     await this.followerReader.close().catch(() => {})
-    await this.writer.close()
   }
 
   /** Bring the trie in line with the database. Returns the number of keys changed. */

@@ -90,6 +90,7 @@ export class KeyTopicWriter {
   /** First record timestamp of each records partition in this generation. */
   private readonly firstSeen = new Map<number, number>()
   private generation = 0
+  private closed = false
   /** Frames enqueued before the last rebalance: a tail read waits until they are written. */
   private enqueuedAtRebalance = 0
   private outgoing: Array<PendingFrame & { topic: string }> = []
@@ -117,7 +118,10 @@ export class KeyTopicWriter {
       serializers: stringSerializers,
       idempotent: true,
       acks: ProduceAcks.ALL,
-      autocreateTopics: false
+      autocreateTopics: false,
+      // The client's own retries keep the request's idempotence sequence: a leader moving (a
+      // broker lost, ~10 s) is ridden out here, not by sending again.
+      retries: 80
     })
   }
 
@@ -163,11 +167,14 @@ export class KeyTopicWriter {
 
   /** Resolves when every frame handed over so far is written (or skipped). */
   async flush (): Promise<void> {
-    if (this.isIdle()) return
+    if (this.closed || this.isIdle()) return
     await new Promise<void>((resolve) => { this.idleWaiters.push(resolve) })
   }
 
+  /** Stop writing (what is not written is left to the next owner of the records). */
   async close (): Promise<void> {
+    this.closed = true
+    this.wakeIdle()
     await this.producer.close().catch(() => {})
   }
 
@@ -280,7 +287,7 @@ export class KeyTopicWriter {
   }
 
   private send (): void {
-    if (this.sending) return
+    if (this.sending || this.closed) return
     if (this.outgoing.length === 0) {
       this.checkIdle()
       return
@@ -311,15 +318,35 @@ export class KeyTopicWriter {
     }, (error: unknown) => {
       this.sending = false
       this.counts.sendErrors++
-      // Keep the order: the failed batch goes back in front of what came since.
-      this.outgoing = batch.concat(this.outgoing)
+      // A failed request may have been written in part, or whole with its answer lost: it is never
+      // sent again as it is. Its frames, and the later ones of the same keys, go back to wait for
+      // a fresh read of those keys' tails, which admits only what is not there yet.
+      const keys = new Set(batch.map((f) => f.keyId))
+      const back = batch.concat(this.outgoing.filter((f) => keys.has(f.keyId)))
+      this.outgoing = this.outgoing.filter((f) => !keys.has(f.keyId))
+      this.completed += back.length
+      for (const keyId of keys) {
+        const tail = this.tails.get(keyId)
+        if (tail === undefined) continue
+        tail.last.clear()
+        tail.scannedTo = Infinity
+        tail.scanFrom = undefined
+        tail.waiting = [...back.filter((f) => f.keyId === keyId), ...tail.waiting]
+      }
       this.retryDelay = Math.min(5_000, this.retryDelay === 0 ? 250 : this.retryDelay * 2)
       const now = Date.now()
       if (now - this.lastErrorLog > 10_000) {
         this.lastErrorLog = now
-        this.logger.error({ err: error, frames: this.outgoing.length, retryInMs: this.retryDelay }, 'cannot write frames to the key topics: retrying')
+        this.logger.error({ err: error, frames: back.length, keys: keys.size, retryInMs: this.retryDelay }, 'cannot write frames to the key topics: they wait for those topics to be read again')
       }
-      setTimeout(() => { this.send() }, this.retryDelay).unref()
+      setTimeout(() => {
+        if (this.closed) return
+        for (const keyId of keys) {
+          const tail = this.tails.get(keyId)
+          if (tail !== undefined && tail.loading === undefined && tail.waiting.length > 0) this.load(keyId, tail)
+        }
+      }, this.retryDelay).unref()
+      this.send()
     })
   }
 
@@ -336,6 +363,10 @@ export class KeyTopicWriter {
 
   private checkIdle (): void {
     if (this.idleWaiters.length === 0 || !this.isIdle()) return
+    this.wakeIdle()
+  }
+
+  private wakeIdle (): void {
     const waiters = this.idleWaiters
     this.idleWaiters = []
     for (const w of waiters) w()

@@ -11,7 +11,7 @@
 // docs/kafka.md); KAFKA_CACHE points elsewhere.
 
 import { execFile, execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -32,6 +32,11 @@ export interface TestKafka {
   readonly bootstrap: string[]
   /** Stops the brokers and deletes their data. Idempotent. */
   stop (): Promise<void>
+  /**
+   * Fault tests: sends `signal` (default SIGKILL, as kill -9) to broker node `node` (1..N, its
+   * node.id), found by its pid file and only if that pid still runs that node. Returns the pid.
+   */
+  kill (node: number, signal?: NodeJS.Signals): number
 }
 
 export async function startKafka (options: KafkaOptions = {}): Promise<TestKafka> {
@@ -69,6 +74,17 @@ export async function startKafka (options: KafkaOptions = {}): Promise<TestKafka
   const bootstrap = Array.from({ length: count }, (_, i) => `127.0.0.1:${port + 100 * i}`)
   return {
     bootstrap,
+    kill (node: number, signal: NodeJS.Signals = 'SIGKILL'): number {
+      const dir = join(runDir, `node-${node}`)
+      const pid = Number(readFileSync(join(dir, 'pid'), 'utf8').trim())
+      let cmdline = ''
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      } catch {}
+      if (!Number.isSafeInteger(pid) || pid <= 1 || !cmdline.includes(join(dir, 'server.properties'))) throw new Error(`broker node ${node} is not running`)
+      process.kill(pid, signal)
+      return pid
+    },
     async stop () {
       if (stopped) return
       stopped = true

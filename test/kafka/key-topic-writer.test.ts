@@ -1,0 +1,217 @@
+// KeyTopicWriter on a real broker (one node, port 19300): frames at offsets 0..n-1 with their
+// origin header, and the deduplication of frames that a previous owner of a records partition
+// wrote already (a new writer, or the same one after a rebalance), reading no more of the key
+// topic's tail than the clock-skew margin asks.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import type { KafkaSettings } from '../../src/kafka/kafka-settings.ts'
+import { KeyTopicWriter } from '../../src/kafka/key-topic-writer.ts'
+import type { FrameOrigin } from '../../src/kafka/key-topic-writer.ts'
+import { PartitionReader } from '../../src/kafka/partition-reader.ts'
+import type { FetchedRecord } from '../../src/kafka/partition-reader.ts'
+import { keyTopic, TopicAdmin } from '../../src/kafka/topics.ts'
+import { silentLogger } from '../../src/log.ts'
+import { startKafka } from '../helpers/kafka.ts'
+import type { TestKafka } from '../helpers/kafka.ts'
+import { settingsFor, sleep, uniquePrefix, within } from './helpers.ts'
+
+let kafka: TestKafka
+
+before(async () => {
+  kafka = await startKafka({ brokers: 1, port: 19_300, timeoutSeconds: 90 })
+})
+
+after(async () => {
+  await kafka?.stop()
+})
+
+interface Env {
+  settings: KafkaSettings
+  admin: TopicAdmin
+  reader: PartitionReader
+  keyId: string
+  writer: (options?: { clockSkewMs?: number }) => KeyTopicWriter
+  /** Every frame of the key topic, from its start. */
+  frames: () => Promise<FetchedRecord[]>
+}
+
+async function env (name: string, t: { after: (fn: () => Promise<void>) => void }): Promise<Env> {
+  const settings = settingsFor(kafka.bootstrap, uniquePrefix(name))
+  const admin = new TopicAdmin(settings, 'test-admin')
+  const reader = new PartitionReader(settings, 'test-reader')
+  const keyId = randomBytes(6).toString('hex')
+  const writers: KeyTopicWriter[] = []
+  t.after(async () => {
+    for (const w of writers) await w.close()
+    await reader.close()
+    await admin.close()
+  })
+  return {
+    settings,
+    admin,
+    reader,
+    keyId,
+    writer: (options = {}) => {
+      const w = new KeyTopicWriter({ settings, admin, reader, logger: silentLogger(), clientId: 'test-writer', ...options })
+      writers.push(w)
+      return w
+    },
+    frames: async () => {
+      const topic = keyTopic(settings, keyId)
+      const { start, end } = await reader.bounds(topic)
+      return await reader.readRange(topic, start, end)
+    }
+  }
+}
+
+function origins (partition: number, from: number, to: number, timestamp: number): FrameOrigin[] {
+  const out = []
+  for (let offset = from; offset < to; offset++) out.push({ partition, offset, timestamp })
+  return out
+}
+
+function interleave (a: FrameOrigin[], b: FrameOrigin[]): FrameOrigin[] {
+  const out = []
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (i < a.length) out.push(a[i])
+    if (i < b.length) out.push(b[i])
+  }
+  return out
+}
+
+function frameOf (o: FrameOrigin, pad = 0): string {
+  return JSON.stringify({ record_type: 'update', origin: `${o.partition}:${o.offset}`, ...(pad > 0 ? { 'as-path': 'x'.repeat(pad) } : {}) })
+}
+
+/** Hand every frame to the writer (recordSeen first for each partition, as the matcher does); resolves when all are done and flushed. */
+async function writeAll (writer: KeyTopicWriter, keyId: string, list: readonly FrameOrigin[], pad = 0): Promise<void> {
+  let left = list.length
+  let resolveDone: () => void = () => {}
+  const done = new Promise<void>((resolve) => { resolveDone = resolve })
+  if (left === 0) resolveDone()
+  for (const o of list) {
+    writer.recordSeen(o.partition, o.timestamp)
+    writer.write(keyId, frameOf(o, pad), o, () => { if (--left === 0) resolveDone() })
+  }
+  await done
+  await writer.flush()
+}
+
+function originHeaders (frames: readonly FetchedRecord[]): string[] {
+  return frames.map((f) => f.headers.get('o') ?? 'none')
+}
+
+test('frames land at offsets 0..n-1 of the key topic, in order, each with header o = "partition:offset"', { timeout: 60_000 }, async (t) => {
+  const e = await env('order', t)
+  const w = e.writer()
+  const list = origins(3, 100, 120, Date.now())
+  await writeAll(w, e.keyId, list)
+  const frames = await e.frames()
+  assert.deepEqual(frames.map((f) => Number(f.offset)), [...Array(20).keys()])
+  assert.deepEqual(originHeaders(frames), list.map((o) => `3:${o.offset}`))
+  assert.deepEqual(frames.map((f) => f.value?.toString()), list.map((o) => frameOf(o)))
+  assert.equal(w.stats.written, 20)
+  assert.equal(w.stats.duplicatesSkipped, 0)
+  assert.equal(w.stats.pending, 0)
+  assert.equal(w.stats.sendErrors, 0)
+})
+
+test('a new writer does not write again what a previous owner of the partition wrote: 0..99 then 50..149 gives 0..149 once', { timeout: 60_000 }, async (t) => {
+  const e = await env('dedup', t)
+  const recordTime = Date.now() - 1_000
+  const a = e.writer()
+  await writeAll(a, e.keyId, origins(0, 0, 100, recordTime))
+  assert.equal(a.stats.written, 100)
+  await a.close()
+
+  const b = e.writer()
+  await writeAll(b, e.keyId, origins(0, 50, 150, recordTime))
+  assert.equal(b.stats.duplicatesSkipped, 50)
+  assert.equal(b.stats.written, 50)
+  assert.ok(b.stats.tailReads >= 1)
+  const frames = await e.frames()
+  assert.equal(frames.length, 150)
+  assert.deepEqual(originHeaders(frames), origins(0, 0, 150, 0).map((o) => `0:${o.offset}`))
+})
+
+test('dedup with the frames of two records partitions interleaved', { timeout: 60_000 }, async (t) => {
+  const e = await env('dedup2', t)
+  const recordTime = Date.now() - 1_000
+  const a = e.writer()
+  await writeAll(a, e.keyId, interleave(origins(0, 0, 50, recordTime), origins(1, 1000, 1050, recordTime)))
+  await a.close()
+  const b = e.writer()
+  await writeAll(b, e.keyId, interleave(origins(0, 25, 75, recordTime), origins(1, 1030, 1080, recordTime)))
+  assert.equal(b.stats.duplicatesSkipped, 25 + 20)
+  assert.equal(b.stats.written, 25 + 30)
+  const frames = await e.frames()
+  assert.equal(frames.length, 100 + 55)
+  const headers = originHeaders(frames)
+  assert.equal(new Set(headers).size, headers.length, 'a frame written twice')
+  for (const p of [0, 1]) {
+    const offsets = headers.filter((h) => h.startsWith(`${p}:`)).map((h) => Number(h.slice(2)))
+    const expected = p === 0 ? origins(0, 0, 75, 0) : origins(1, 1000, 1080, 0)
+    assert.deepEqual(offsets, expected.map((o) => o.offset), `partition ${p}`)
+  }
+})
+
+test('rebalanced() makes the same writer read the tail again and see what another writer wrote meanwhile', { timeout: 60_000 }, async (t) => {
+  const e = await env('rebalance', t)
+  const recordTime = Date.now() - 1_000
+  const a = e.writer()
+  await writeAll(a, e.keyId, origins(0, 0, 10, recordTime))
+  assert.equal(a.stats.tailReads, 1)
+  // The same generation: the tail is known, nothing is read again.
+  await writeAll(a, e.keyId, origins(0, 10, 15, recordTime))
+  assert.equal(a.stats.tailReads, 1)
+  assert.equal(a.stats.written, 15)
+
+  // Partition 0 goes to B, which writes 15..29, then comes back to A.
+  const b = e.writer()
+  await writeAll(b, e.keyId, origins(0, 10, 30, recordTime))
+  assert.equal(b.stats.duplicatesSkipped, 5)
+  assert.equal(b.stats.written, 15)
+  a.rebalanced()
+  await writeAll(a, e.keyId, origins(0, 25, 40, recordTime))
+  assert.equal(a.stats.tailReads, 2)
+  assert.equal(a.stats.duplicatesSkipped, 5)
+  assert.equal(a.stats.written, 15 + 10)
+  const frames = await e.frames()
+  assert.deepEqual(originHeaders(frames), origins(0, 0, 40, 0).map((o) => `0:${o.offset}`))
+})
+
+test('the tail scan stops at frames older than the first record less the clock skew: it does not read the topic to its start', { timeout: 90_000 }, async (t) => {
+  const e = await env('bounded', t)
+  const old = e.writer()
+  await writeAll(old, e.keyId, origins(5, 0, 6000, Date.now()))
+  assert.equal(old.stats.written, 6000)
+  await sleep(1_500)
+
+  // Records of partition 0 published now: frames for them cannot be older than now - 500 ms.
+  const b = e.writer({ clockSkewMs: 500 })
+  await writeAll(b, e.keyId, origins(0, 0, 10, Date.now()))
+  assert.equal(b.stats.written, 10)
+  assert.equal(b.stats.duplicatesSkipped, 0)
+  assert.ok(b.stats.tailRecordsRead > 0 && b.stats.tailRecordsRead <= 2_000, `read ${b.stats.tailRecordsRead} frames of the tail`)
+
+  // The default skew (60 s) covers every frame here: that writer has to read to the start.
+  const c = e.writer()
+  await writeAll(c, e.keyId, origins(1, 0, 10, Date.now()))
+  assert.equal(c.stats.written, 10)
+  assert.ok(c.stats.tailRecordsRead >= 6_010, `read ${c.stats.tailRecordsRead} frames of the tail`)
+  assert.equal((await e.frames()).length, 6_020)
+})
+
+test('a burst of frames larger in all than the broker takes in one message batch (1 MiB) is written all the same', { timeout: 90_000 }, async (t) => {
+  // A matcher catching up after a stall hands the writer thousands of frames of one key at once;
+  // real frames are 200-400 octets. 4,000 frames of ~400 octets: 1.6 MB for one partition.
+  const e = await env('burst', t)
+  const w = e.writer()
+  const written = writeAll(w, e.keyId, origins(0, 0, 4000, Date.now()), 350)
+  const outcome = await within(written, 45_000)
+  assert.equal(outcome, 'done', `frames not written after 45 s: ${JSON.stringify(w.stats)}`)
+  assert.equal(w.stats.written, 4000)
+  const frames = await e.frames()
+  assert.equal(frames.length, 4000)
+})
