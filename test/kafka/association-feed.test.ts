@@ -1,4 +1,4 @@
-// AssociationPublisher and AssociationFollower on a real broker (one node, port 19300): each
+// AssociationPublisher and AssociationFollower on a real broker (one node, port 19320): each
 // key's prefix list on the compacted associations topic, an empty list as a tombstone, `ready`
 // once the follower has caught up, and values that are not prefix lists skipped.
 import { after, before, test } from 'node:test'
@@ -17,7 +17,7 @@ import { settingsFor, sleep, uniquePrefix, waitFor } from './helpers.ts'
 let kafka: TestKafka
 
 before(async () => {
-  kafka = await startKafka({ brokers: 1, port: 19_300, timeoutSeconds: 90 })
+  kafka = await startKafka({ brokers: 1, port: 19_320, timeoutSeconds: 90 })
 })
 
 after(async () => {

@@ -1,4 +1,4 @@
-// KafkaFrameFeed on a real broker (one node, port 19300): a session reads its key's topic where the
+// KafkaFrameFeed on a real broker (one node, port 19340): a session reads its key's topic where the
 // frame at offset N is seq N + 1; `since` resumes exactly, ahead of the log is a reset gap, below
 // its start a too_old gap; a session with a full backlog is not fed until it drains; detach stops.
 import { after, before, test } from 'node:test'
@@ -21,7 +21,7 @@ import { settingsFor, sleep, uniquePrefix, waitFor } from './helpers.ts'
 let kafka: TestKafka
 
 before(async () => {
-  kafka = await startKafka({ brokers: 1, port: 19_300, timeoutSeconds: 90 })
+  kafka = await startKafka({ brokers: 1, port: 19_340, timeoutSeconds: 90 })
 })
 
 after(async () => {

@@ -1,4 +1,4 @@
-// KeyTopicWriter on a real broker (one node, port 19300): frames at offsets 0..n-1 with their
+// KeyTopicWriter on a real broker (one node, port 19360): frames at offsets 0..n-1 with their
 // origin header, and the deduplication of frames that a previous owner of a records partition
 // wrote already (a new writer, or the same one after a rebalance), reading no more of the key
 // topic's tail than the clock-skew margin asks.
@@ -19,7 +19,7 @@ import { settingsFor, sleep, uniquePrefix, within } from './helpers.ts'
 let kafka: TestKafka
 
 before(async () => {
-  kafka = await startKafka({ brokers: 1, port: 19_300, timeoutSeconds: 90 })
+  kafka = await startKafka({ brokers: 1, port: 19_360, timeoutSeconds: 90 })
 })
 
 after(async () => {
