@@ -1,7 +1,15 @@
-// The BGP side of bench/stream.ts, run as a child process: a test peer (as bench/ingest-peer.ts)
-// that loads the UPDATEs of an MRT file, opens one BGP session to serve's collector and, on
-// command, sends them at a fixed rate, paced in small batches (one socket write per timer tick of
-// about 1 ms), cycling over the file as often as needed.
+// The BGP side of bench/stream.ts and bench/kafka.ts, run as a child process: a test peer (as
+// bench/ingest-peer.ts) that loads the UPDATEs of an MRT file, opens one BGP session (or
+// --sessions N) to serve's collector and, on command, sends them at a fixed rate, paced in small
+// batches (one socket write per session per timer tick of about 1 ms), cycling over the file as
+// often as needed.
+//
+// Sessions: session i (0-based) connects from 127.0.99.(i + 1), AS 64512, BGP identifier
+// 10.99.0.(i + 1): one vantage point each (the collector accepts any peer from loopback). The
+// UPDATEs go round-robin over the sessions, the k-th UPDATE sent since the process started (over
+// all runs) on session k % N, at the same total rate; so with N sessions the records spread over
+// N partition keys (bench/kafka.ts). argv: FILE PORT [--sessions N] (default 1) [--addresses
+// A,B,...] (the sessions' local addresses, loopback, instead of 127.0.99.1 ..: one session each).
 //
 // Stamping: every UPDATE that carries path attributes is rewritten once, at load, to carry a
 // MULTI_EXIT_DISC (RFC 4271 §5.1.4) of its own (an existing MED is replaced); before each write
@@ -11,17 +19,27 @@
 // knows which UPDATE, and when it was written to the collector's socket. UPDATEs without
 // attributes (withdrawals only) are sent as they are and carry no stamp.
 //
-// IPC, parent to child: {cmd: 'run', rate, seconds, base} -> {done, sent, firstStamp, lastStamp,
-// sendMs (Float64Array, ms since `base` by stamp - firstStamp), achievedRate, stalls, cpu}.
-// {cmd: 'exit'} ends the process.
+// The stamp counter is one for all sessions: a stamp names one UPDATE whatever its session.
+//
+// IPC, child to parent once every session is Established: {ready, updates, stampedShare, vps
+// (per session: {ip, asn}, the vantage point the collector gives its records)}.
+// Parent to child: {cmd: 'run', rate, seconds, base} -> {done, sent, firstStamp, lastStamp,
+// sendMs (Float64Array, ms since `base` by stamp - firstStamp), achievedRate, stalls, cpu,
+// sentBySession}. {cmd: 'exit'} ends the process.
 import { connect } from 'node:net'
 import type { Socket } from 'node:net'
+import { parseArgs } from 'node:util'
 import { encodeMessage } from '../src/codec/bgp/message.ts'
 import { createDecodeContext } from '../src/codec/bgp/decode-context.ts'
 import { BgpMessageSplitter } from '../src/codec/bgp/framing.ts'
 import { readMrtFile } from '../src/sources/mrt/read-mrt-file.ts'
 
-const [file, port] = process.argv.slice(2)
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { sessions: { type: 'string', default: '1' }, addresses: { type: 'string' } } })
+const [file, port] = positionals
+const ADDRESSES = opts.addresses?.split(',')
+const SESSIONS = ADDRESSES?.length ?? Number(opts.sessions)
+if (!Number.isInteger(SESSIONS) || SESSIONS < 1 || SESSIONS > 254) throw new Error(`--sessions: 1 to 254, not ${opts.sessions}`)
+const PEER_AS = 64512
 const HEADER = 19
 const MED = 4
 /** Bytes the kernel and the socket may hold unwritten before the feeder waits (serve is not reading). */
@@ -72,22 +90,26 @@ for await (const record of readMrtFile(file)) {
 }
 
 const ctx = createDecodeContext()
-const OPEN = Buffer.from(encodeMessage({
-  type: 'open',
-  version: 4,
-  myAs: 64512,
-  holdTime: 0,
-  bgpId: '10.99.0.1',
-  parameters: [{ kind: 'capabilities', capabilities: [{ kind: 'multiprotocol', afi: 1, safi: 1, reserved: 0 }, { kind: 'multiprotocol', afi: 2, safi: 1, reserved: 0 }, { kind: 'four-octet-as', asn: 64512 }] }],
-  extendedParameters: false
-}, ctx))
+function open (session: number): Buffer {
+  return Buffer.from(encodeMessage({
+    type: 'open',
+    version: 4,
+    myAs: PEER_AS,
+    holdTime: 0,
+    bgpId: `10.99.0.${session + 1}`,
+    parameters: [{ kind: 'capabilities', capabilities: [{ kind: 'multiprotocol', afi: 1, safi: 1, reserved: 0 }, { kind: 'multiprotocol', afi: 2, safi: 1, reserved: 0 }, { kind: 'four-octet-as', asn: PEER_AS }] }],
+    extendedParameters: false
+  }, ctx))
+}
+/** Session i's local address: its vantage point's ip. */
+const address = (session: number): string => ADDRESSES?.[session] ?? `127.0.99.${session + 1}`
 const KEEPALIVE = Buffer.from(encodeMessage({ type: 'keepalive' }, ctx))
 
-async function establish (): Promise<Socket> {
-  const socket = connect({ host: '127.0.0.1', port: Number(port), localAddress: '127.0.99.1' })
+async function establish (session: number): Promise<Socket> {
+  const socket = connect({ host: '127.0.0.1', port: Number(port), localAddress: address(session) })
   socket.setNoDelay(true)
   await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject) })
-  socket.write(OPEN)
+  socket.write(open(session))
   const splitter = new BgpMessageSplitter()
   await new Promise<void>((resolve, reject) => {
     let sawOpen = false
@@ -99,13 +121,15 @@ async function establish (): Promise<Socket> {
       }
     })
   })
-  socket.on('error', (e) => { console.error('feeder socket error', e); process.exit(1) })
+  socket.on('error', (e) => { console.error(`feeder socket error (session ${session + 1}, ${address(session)})`, e); process.exit(1) })
   return socket
 }
 
-const socket = await establish()
+const sockets = await Promise.all(Array.from({ length: SESSIONS }, async (_, i) => await establish(i)))
 let nextUpdate = 0
 let nextStamp = 1
+/** The session of the next UPDATE sent (round-robin, kept across runs). */
+let nextSession = 0
 
 function hrMs (base: bigint): number {
   return Number(process.hrtime.bigint() - base) / 1e6
@@ -118,46 +142,58 @@ async function run (rate: number, seconds: number, base: bigint): Promise<void> 
   const cpu0 = process.cpuUsage()
   let sent = 0
   let stalls = 0
+  const sentBySession = new Array<number>(SESSIONS).fill(0)
+  const batches: Buffer[][] = sockets.map(() => [])
+  const stamps: number[][] = sockets.map(() => [])
   const t0 = performance.now()
   const deadline = t0 + seconds * 1000 * 3
   while (sent < total && performance.now() < deadline) {
-    if (socket.writableLength > MAX_PENDING) {
+    const full = sockets.find((s) => s.writableLength > MAX_PENDING)
+    if (full !== undefined) {
       stalls++
-      await new Promise<void>((resolve) => socket.once('drain', resolve))
+      await new Promise<void>((resolve) => full.once('drain', resolve))
       continue
     }
     const due = Math.min(total, Math.floor((performance.now() - t0) * rate / 1000)) - sent
     if (due > 0) {
-      const batch: Buffer[] = []
-      const stamps: number[] = []
+      // Stamped in place, copied after the whole tick (as with one session): an UPDATE twice in a
+      // tick (a tick longer than the file) carries the later stamp in both copies.
       for (let k = 0; k < due; k++) {
         const u = updates[nextUpdate]
         nextUpdate = (nextUpdate + 1) % updates.length
+        const session = nextSession
+        nextSession = (nextSession + 1) % SESSIONS
         if (u.medAt >= 0) {
           u.msg.writeUInt32BE(nextStamp, u.medAt)
-          stamps.push(nextStamp++)
+          stamps[session].push(nextStamp++)
         }
-        batch.push(u.msg)
+        batches[session].push(u.msg)
       }
-      const data = Buffer.concat(batch)
-      const at = hrMs(base)
-      for (const s of stamps) if (s - firstStamp < total) sendMs[s - firstStamp] = at
-      socket.write(data)
+      for (let i = 0; i < SESSIONS; i++) {
+        if (batches[i].length === 0) continue
+        const data = Buffer.concat(batches[i])
+        sentBySession[i] += batches[i].length
+        batches[i].length = 0
+        const at = hrMs(base)
+        for (const s of stamps[i]) if (s - firstStamp < total) sendMs[s - firstStamp] = at
+        stamps[i].length = 0
+        sockets[i].write(data)
+      }
       sent += due
     }
     await new Promise((resolve) => setTimeout(resolve, 1))
   }
   const elapsed = performance.now() - t0
   const cpu = process.cpuUsage(cpu0)
-  process.send?.({ done: true, sent, firstStamp, lastStamp: nextStamp - 1, sendMs: sendMs.subarray(0, nextStamp - firstStamp), elapsedMs: elapsed, achievedRate: sent / (elapsed / 1000), stalls, cpu: (cpu.user + cpu.system) / 1000 / elapsed })
+  process.send?.({ done: true, sent, firstStamp, lastStamp: nextStamp - 1, sendMs: sendMs.subarray(0, nextStamp - firstStamp), elapsedMs: elapsed, achievedRate: sent / (elapsed / 1000), stalls, cpu: (cpu.user + cpu.system) / 1000 / elapsed, sentBySession })
 }
 
 process.on('message', (m: { cmd: string, rate: number, seconds: number, base: string }) => {
   if (m.cmd === 'exit') {
-    socket.destroy()
+    for (const socket of sockets) socket.destroy()
     process.exit(0)
   }
   if (m.cmd === 'run') run(m.rate, m.seconds, BigInt(m.base)).catch((e: unknown) => { console.error(e); process.exit(1) })
 })
 const stampedShare = updates.filter((u) => u.medAt >= 0).length / updates.length
-process.send?.({ ready: true, updates: updates.length, stampedShare })
+process.send?.({ ready: true, updates: updates.length, stampedShare, vps: sockets.map((_, i) => ({ ip: address(i), asn: PEER_AS })) })

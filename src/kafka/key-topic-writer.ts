@@ -180,7 +180,8 @@ export class KeyTopicWriter {
 
   /** Whether the highest record of `partition` in the key topic is known (found, or known absent). */
   private knows (tail: KeyTail, partition: number): boolean {
-    if (tail.last.has(partition)) return true
+    // Read to its start: what is not there was never written.
+    if (tail.last.has(partition) || tail.scannedTo === -Infinity) return true
     const first = this.firstSeen.get(partition)
     return first !== undefined && tail.scannedTo <= first - this.clockSkewMs
   }
