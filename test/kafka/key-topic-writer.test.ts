@@ -215,3 +215,18 @@ test('a burst of frames larger in all than the broker takes in one message batch
   const frames = await e.frames()
   assert.equal(frames.length, 4000)
 })
+
+test('frames waiting for a tail read when a rebalance comes, with no record of their partition since, are written once the topic is read', { timeout: 60_000 }, async (t) => {
+  const e = await env('rebalance-waiting', t)
+  const w = e.writer()
+  const now = Date.now()
+  w.recordSeen(0, now)
+  let done = 0
+  for (const o of origins(0, 0, 3, now)) w.write(e.keyId, JSON.stringify({ n: o.offset }), o, () => { done++ })
+  // The tail read has started (it is asynchronous); the rebalance forgets the partition's first record.
+  w.rebalanced()
+  assert.notEqual(await within(w.flush(), 20_000), 'timeout', 'the writer settles')
+  assert.equal(done, 3)
+  const frames = await e.frames()
+  assert.deepEqual(frames.map((f) => f.headers.get('o')), ['0:0', '0:1', '0:2'])
+})
