@@ -45,6 +45,7 @@ import { MrtRecordNormaliser } from '../src/record/from-mrt.ts'
 import type { UpdateRecord } from '../src/record/types.ts'
 import { readMrtFile } from '../src/sources/mrt/read-mrt-file.ts'
 import { openStore } from '../src/store/open-store.ts'
+import { keyPrefixLists, rng } from './key-lists.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const NODE = join(ROOT, 'node_modules/.bin/node')
@@ -75,17 +76,6 @@ const children = new Set<ChildProcess>()
 process.once('exit', () => { for (const c of children) c.kill('SIGKILL') })
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US')
 
-/** mulberry32, seeded: runs are comparable. */
-function rng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const random = rng(Number(values.seed))
 
 // 1. The file's records (the UPDATEs the feeder will send, as the collector will make them).
@@ -98,28 +88,8 @@ for await (const rec of readMrtFile(file)) {
 }
 const announced = [...new Set(records.flatMap((r) => r.announce.flatMap((g) => g.prefixes)))]
 
-function covering (prefix: string): string {
-  const [address, length] = prefix.split('/')
-  if (address.includes(':')) {
-    if (Number(length) <= 32) return prefix
-    const groups = address.split(':')
-    return `${groups[0]}:${groups[1] === '' ? '0' : groups[1]}::/32`
-  }
-  if (Number(length) <= 16) return prefix
-  const o = address.split('.')
-  return `${o[0]}.${o[1]}.0.0/16`
-}
-
 // 2. Key prefix lists, and what share of the file they take, with the real Matcher.
-const lists: string[][] = []
-for (let k = 0; k < KEYS; k++) {
-  const list = new Set<string>()
-  while (list.size < PER_KEY) {
-    const p = announced[Math.floor(random() * announced.length)]
-    list.add(list.size < PER_KEY - 2 ? p : covering(p))
-  }
-  lists.push([...list])
-}
+const lists = keyPrefixLists(announced, KEYS, PER_KEY, random)
 const matcher = new Matcher()
 lists.forEach((l, k) => matcher.setKeyPrefixes(`k${k}`, l))
 let matchedRecords = 0

@@ -13,6 +13,7 @@ import { resolveServeConfig } from '../../service/serve-config.ts'
 import type { ServeFlags } from '../../service/serve-config.ts'
 import { ConfigError } from '../../sources/bgp/collector-config.ts'
 import type { CliIo } from '../run-cli.ts'
+import { waitForSignal } from '../wait-for-signal.ts'
 
 const WHAT: Record<RoleName, string> = {
   collector: 'BGP collector and BMP station (and --replay): records to the Kafka records topic',
@@ -121,18 +122,7 @@ export async function runRole (role: RoleName, argv: string[], io: CliIo, env: R
   const width = Math.max(...running.lines.map(([label]) => label.length)) + 2
   io.stdout.write(running.lines.map(([label, address]) => label.padEnd(width) + address + '\n').join(''))
 
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: string): void => {
-      process.off('SIGINT', onSigint)
-      process.off('SIGTERM', onSigterm)
-      ctx.logger.info({ signal }, 'signal received')
-      resolve()
-    }
-    const onSigint = (): void => { onSignal('SIGINT') }
-    const onSigterm = (): void => { onSignal('SIGTERM') }
-    process.on('SIGINT', onSigint)
-    process.on('SIGTERM', onSigterm)
-  })
+  await waitForSignal(ctx.logger)
   try {
     await running.stop()
   } catch (e) {

@@ -11,6 +11,7 @@ import { resolveServeConfig } from '../../service/serve-config.ts'
 import type { ServeConfig, ServeFlags } from '../../service/serve-config.ts'
 import { ConfigError } from '../../sources/bgp/collector-config.ts'
 import type { CliIo } from '../run-cli.ts'
+import { waitForSignal } from '../wait-for-signal.ts'
 
 const USAGE = `usage: bgproutes-live serve [options] [--replay FILE...]
 
@@ -102,18 +103,7 @@ export async function runServe (argv: string[], io: CliIo, env: Readonly<Record<
   if (a.bmp !== undefined) lines += `BMP station       ${a.bmp}\n`
   io.stdout.write(lines)
 
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: string): void => {
-      process.off('SIGINT', onSigint)
-      process.off('SIGTERM', onSigterm)
-      logger.info({ signal }, 'signal received')
-      resolve()
-    }
-    const onSigint = (): void => { onSignal('SIGINT') }
-    const onSigterm = (): void => { onSignal('SIGTERM') }
-    process.on('SIGINT', onSigint)
-    process.on('SIGTERM', onSigterm)
-  })
+  await waitForSignal(logger)
   try {
     await server.stop()
   } catch (e) {
