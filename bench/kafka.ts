@@ -63,6 +63,7 @@ import { MrtRecordNormaliser } from '../src/record/from-mrt.ts'
 import { readMrtFile } from '../src/sources/mrt/read-mrt-file.ts'
 import { openStore } from '../src/store/open-store.ts'
 import { keyPrefixLists, rng } from './key-lists.ts'
+import { parseMetricsText } from './metrics-text.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const NODE = join(ROOT, 'node_modules/.bin/node')
@@ -277,17 +278,7 @@ async function metrics (url: string): Promise<Map<string, number>> {
       text = await (await fetch(url, { signal: AbortSignal.timeout(10_000) })).text()
     } catch {}
   }
-  if (text === undefined) return out
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue
-    const space = line.lastIndexOf(' ')
-    const full = line.slice(0, space)
-    const name = full.replace(/\{.*$/, '')
-    const v = Number(line.slice(space + 1))
-    out.set(full, v)
-    if (full !== name) out.set(name, (out.get(name) ?? 0) + v)
-  }
-  return out
+  return text === undefined ? out : parseMetricsText(text)
 }
 
 interface Role { name: string, child: ChildProcess, out: string, log: string, metricsUrl: string, stopping: boolean }

@@ -3,17 +3,7 @@
 // last two the covering /16 (IPv4) or /32 (IPv6) of announced ones, so that some UPDATEs concern
 // several keys and most concern none.
 
-/** mulberry32, seeded. */
-export function rng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { seededRandom as rng } from '../test/helpers/seeded-random.ts'
 
 /** The covering /16 of an IPv4 prefix, /32 of an IPv6 one (the prefix itself when shorter). */
 export function covering (prefix: string): string {

@@ -46,6 +46,7 @@ import type { UpdateRecord } from '../src/record/types.ts'
 import { readMrtFile } from '../src/sources/mrt/read-mrt-file.ts'
 import { openStore } from '../src/store/open-store.ts'
 import { keyPrefixLists, rng } from './key-lists.ts'
+import { parseMetricsText } from './metrics-text.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const NODE = join(ROOT, 'node_modules/.bin/node')
@@ -153,18 +154,7 @@ async function message<T> (child: ChildProcess, ms: number, what: string): Promi
 }
 
 async function metrics (): Promise<Map<string, number>> {
-  const text = await (await fetch(`${httpUrl}/metrics`)).text()
-  const out = new Map<string, number>()
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue
-    const space = line.lastIndexOf(' ')
-    const full = line.slice(0, space)
-    const name = full.replace(/\{.*$/, '')
-    const v = Number(line.slice(space + 1))
-    out.set(full, v)
-    if (full !== name) out.set(name, (out.get(name) ?? 0) + v)
-  }
-  return out
+  return parseMetricsText(await (await fetch(`${httpUrl}/metrics`)).text())
 }
 
 // 5. The feeder: one BGP session, established before any client connects (its peer-up frame

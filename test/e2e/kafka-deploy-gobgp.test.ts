@@ -8,7 +8,7 @@
 // what it still announced; every role stops cleanly on SIGTERM; no key in the logs.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { openClient } from '../gateway/gateway-fixture.ts'
+import { connectClient } from '../gateway/gateway-fixture.ts'
 import type { StreamClient } from '../gateway/gateway-fixture.ts'
 import { startKafka } from '../helpers/kafka.ts'
 import type { TestKafka } from '../helpers/kafka.ts'
@@ -24,15 +24,6 @@ const GOBGP_AS = 4200000005
 const VP = `${GOBGP_AS}_${GOBGP_IP}`
 
 type Frame = Record<string, unknown>
-
-async function connect (url: string): Promise<StreamClient> {
-  const client = openClient(url)
-  await new Promise<void>((resolve, reject) => {
-    client.ws.once('open', () => { resolve() })
-    client.ws.once('error', reject)
-  })
-  return client
-}
 
 /** Update frames as "A prefix" / "W prefix", one per prefix. */
 function routes (frames: readonly Frame[]): string[] {
@@ -71,7 +62,7 @@ describe('a Kafka deployment end to end with GoBGP', { timeout: 180_000 }, () =>
         const a = await dep.createKey([], ['--max-sessions', '3'])
         const b = await dep.createKey()
         // A key with no prefixes is refused by the gateway, as by serve.
-        const early = await connect(`${dep.wsUrl('gateway-1')}?api_key=${b.key}`)
+        const early = await connectClient(`${dep.wsUrl('gateway-1')}?api_key=${b.key}`)
         assert.equal((await early.closed).code, 4004)
         assert.equal(early.frames[0].code, 'NO_PREFIXES')
         // Prefixes through the API: published to the matchers at once.
@@ -80,9 +71,9 @@ describe('a Kafka deployment end to end with GoBGP', { timeout: 180_000 }, () =>
         for (const m of ['matcher-1', 'matcher-2']) await dep.waitForMetric(m, 'bgpl_matcher_associations', (v) => v === 3, 20_000)
 
         // a on gateway 1 (it will move), a reference client of a and b's client on gateway 2.
-        const ca1 = await connect(`${dep.wsUrl('gateway-1')}?api_key=${a.key}&since=0`)
-        const ref = await connect(`${dep.wsUrl('gateway-2')}?api_key=${a.key}&since=0`)
-        const cb = await connect(`${dep.wsUrl('gateway-2')}?api_key=${b.key}&since=0`)
+        const ca1 = await connectClient(`${dep.wsUrl('gateway-1')}?api_key=${a.key}&since=0`)
+        const ref = await connectClient(`${dep.wsUrl('gateway-2')}?api_key=${a.key}&since=0`)
+        const cb = await connectClient(`${dep.wsUrl('gateway-2')}?api_key=${b.key}&since=0`)
         clients.push(ca1, ref, cb)
 
         const collector = await dep.start('collector', 'collector', ['--listen-bgp', '127.0.0.1:0', '--listen-bmp', 'none'])
@@ -106,7 +97,7 @@ describe('a Kafka deployment end to end with GoBGP', { timeout: 180_000 }, () =>
         await bgp('global', 'rib', 'del', '-a', 'ipv4', '10.10.1.0/24')
         await bgp('global', 'rib', 'add', '-a', 'ipv4', '10.10.2.0/24', 'origin', 'egp', 'aspath', '65011 65012', 'nexthop', '198.18.0.6', 'med', '7')
         await ref.waitFor((f) => routes(f).length === 4, 'four route changes for a', 15_000)
-        const ca2 = await connect(`${dep.wsUrl('gateway-2')}?api_key=${a.key}&since=${lastSeq}`)
+        const ca2 = await connectClient(`${dep.wsUrl('gateway-2')}?api_key=${a.key}&since=${lastSeq}`)
         clients.push(ca2)
         await ca2.waitFor((f) => ca1.frames.length + f.length >= ref.frames.length, 'the frames a missed', 15_000)
         assert.equal(ca2.frames[0].seq, lastSeq + 1)

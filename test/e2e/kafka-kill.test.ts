@@ -16,7 +16,7 @@
 import assert from 'node:assert/strict'
 import { basename, resolve } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { openClient } from '../gateway/gateway-fixture.ts'
+import { connectClient } from '../gateway/gateway-fixture.ts'
 import type { StreamClient } from '../gateway/gateway-fixture.ts'
 import { startKafka } from '../helpers/kafka.ts'
 import type { TestKafka } from '../helpers/kafka.ts'
@@ -61,15 +61,6 @@ async function expectedFrames (file: string, prefixes: string[]): Promise<{ fram
   return { frames, records, total }
 }
 
-async function connect (url: string): Promise<StreamClient> {
-  const client = openClient(url)
-  await new Promise<void>((resolve, reject) => {
-    client.ws.once('open', () => { resolve() })
-    client.ws.once('error', reject)
-  })
-  return client
-}
-
 const withoutSeq = (f: Frame): string => {
   const { seq: _seq, ...rest } = f
   return JSON.stringify(rest)
@@ -109,8 +100,8 @@ describe('kill -9 of a matcher and of a gateway while frames flow', { timeout: 2
         await dep.setPrefixes(c.key, OTHER_PREFIXES)
         for (const m of ['matcher-1', 'matcher-2']) await dep.waitForMetric(m, 'bgpl_matcher_associations', (v) => v === PREFIXES.length + OTHER_PREFIXES.length, 20_000)
 
-        const ca1 = await connect(`${dep.wsUrl('gateway-1')}?api_key=${a.key}&since=0`)
-        const cc1 = await connect(`${dep.wsUrl('gateway-1')}?api_key=${c.key}&since=0`)
+        const ca1 = await connectClient(`${dep.wsUrl('gateway-1')}?api_key=${a.key}&since=0`)
+        const cc1 = await connectClient(`${dep.wsUrl('gateway-1')}?api_key=${c.key}&since=0`)
         clients.push(ca1, cc1)
         await dep.start('collector', 'collector', ['--listen-bgp', 'none', '--listen-bmp', 'none', '--replay', FILE, '--replay-speed', SPEED])
         const replayStarted = Date.now()
@@ -125,7 +116,7 @@ describe('kill -9 of a matcher and of a gateway while frames flow', { timeout: 2
         await cc1.closed
         const lastSeq = ca1.frames.at(-1)?.seq as number
         assert.ok(lastSeq < expected.length, `the gateway was killed mid-stream (seq ${lastSeq} of ${expected.length})`)
-        const ca2 = await connect(`${dep.wsUrl('gateway-2')}?api_key=${a.key}&since=${lastSeq}`)
+        const ca2 = await connectClient(`${dep.wsUrl('gateway-2')}?api_key=${a.key}&since=${lastSeq}`)
         clients.push(ca2)
         const received = (): number => ca1.frames.length + ca2.frames.length
 
@@ -140,7 +131,7 @@ describe('kill -9 of a matcher and of a gateway while frames flow', { timeout: 2
           let refusals = 0
           let lastCode: number | undefined
           while (Date.now() - reconnectStarted < 40_000) {
-            const attempt = await connect(`${dep.wsUrl('gateway-2')}?api_key=${c.key}&since=${ccSeq}`)
+            const attempt = await connectClient(`${dep.wsUrl('gateway-2')}?api_key=${c.key}&since=${ccSeq}`)
             clients.push(attempt)
             const code = await Promise.race([attempt.closed.then((x) => x.code), new Promise<undefined>((resolve) => setTimeout(() => { resolve(undefined) }, 1000))])
             if (code === undefined) {
@@ -228,7 +219,7 @@ describe('kill -9 of a matcher and of a gateway while frames flow', { timeout: 2
 
         // Gateway 1 restarted: a client reading from the start gets the very same frames.
         await dep.restart('gateway-1')
-        const ca3 = await connect(`${dep.wsUrl('gateway-1')}?api_key=${a.key}&since=0`)
+        const ca3 = await connectClient(`${dep.wsUrl('gateway-1')}?api_key=${a.key}&since=0`)
         clients.push(ca3)
         await ca3.waitFor((f) => f.length >= expected.length, `${expected.length} frames from gateway 1 restarted`, 30_000)
         assert.deepEqual(ca3.frames.map((f) => JSON.stringify(f)), all.map((f) => JSON.stringify(f)))

@@ -14,7 +14,7 @@ import { freePort, makeRunDir, removeRunDir } from '../helpers/routers/harness.t
 import { startGoBgp } from '../helpers/routers/gobgp.ts'
 import type { GoBgp } from '../helpers/routers/gobgp.ts'
 import { createTestDatabase } from '../store/postgres-test-db.ts'
-import { openClient } from '../gateway/gateway-fixture.ts'
+import { connectClient } from '../gateway/gateway-fixture.ts'
 import type { StreamClient } from '../gateway/gateway-fixture.ts'
 import { createKeyWithCli, seqBaseWindow, startServe } from './serve-process.ts'
 import type { ServeProcess } from './serve-process.ts'
@@ -24,15 +24,6 @@ const GOBGP_AS = 4200000005
 const VP = `${GOBGP_AS}_${GOBGP_IP}`
 
 type Frame = Record<string, unknown>
-
-async function connect (url: string): Promise<StreamClient> {
-  const client = openClient(url)
-  await new Promise<void>((resolve, reject) => {
-    client.ws.once('open', () => { resolve() })
-    client.ws.once('error', reject)
-  })
-  return client
-}
 
 /** The frames as (kind, prefixes) pairs: the public client's rule, prefixes = announcement. */
 function routes (frames: readonly Frame[]): string[] {
@@ -63,13 +54,13 @@ async function scenario (env: Record<string, string>): Promise<void> {
     assert.equal(serve.bgp, `127.0.0.1:${bgpPort}`)
 
     // b has no prefixes yet: refused; then set through the public endpoint, it connects.
-    const early = await connect(`${serve.ws}?api_key=${b.key}`)
+    const early = await connectClient(`${serve.ws}?api_key=${b.key}`)
     assert.equal((await early.closed).code, 4004)
     assert.equal(early.frames[0].code, 'NO_PREFIXES')
     const res = await fetch(`${serve.http}/update_live_prefixes?api_key=${b.key}&new_pfxs=10.20.0.0/16`)
     assert.equal(res.status, 200, await res.clone().text())
-    const ca = await connect(`${serve.ws}?api_key=${a.key}`)
-    const cb = await connect(`${serve.ws}?api_key=${b.key}`)
+    const ca = await connectClient(`${serve.ws}?api_key=${a.key}`)
+    const cb = await connectClient(`${serve.ws}?api_key=${b.key}`)
     clients.push(ca, cb)
 
     gobgp = await startGoBgp(runDir, { collector: { host: '127.0.0.1', port: bgpPort }, localAddress: GOBGP_IP })
@@ -117,8 +108,8 @@ async function scenario (env: Record<string, string>): Promise<void> {
     const restarted = Date.now()
     serve = await startServe(args, env)
     const base2 = seqBaseWindow(restarted)
-    const again = await connect(`${serve.ws}?api_key=${a.key}&since=${lastSeq}`)
-    const againB = await connect(`${serve.ws}?api_key=${b.key}`)
+    const again = await connectClient(`${serve.ws}?api_key=${a.key}&since=${lastSeq}`)
+    const againB = await connectClient(`${serve.ws}?api_key=${b.key}`)
     clients.push(again, againB)
     await again.waitFor((f) => routes(f).includes('A 2001:db8:10:1::/64'), 'the route again after the restart', 30_000)
     await againB.waitFor((f) => routes(f).includes('A 10.20.0.0/16'), 'b\'s route again', 10_000)

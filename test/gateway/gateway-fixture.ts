@@ -140,3 +140,13 @@ export function openClient (url: string, options?: ClientOptions): StreamClient 
   }
   return { ws, frames, closed, waitFor }
 }
+
+/** A stream client, once its websocket is open (rejects on a connection error). */
+export async function connectClient (url: string, options?: ClientOptions): Promise<StreamClient> {
+  const client = openClient(url, options)
+  await new Promise<void>((resolve, reject) => {
+    client.ws.once('open', () => { resolve() })
+    client.ws.once('error', reject)
+  })
+  return client
+}
