@@ -364,11 +364,28 @@ interface Result {
   written: number[]
   dupSkipped: number[]
   tailReads: number
+  /** Per-stage delays from the roles' bgpl_kafka_stage_delay_seconds histograms. */
+  stages: string
   handed: number
   slowDrops: number
   cpu: Map<string, number>
 }
 const results: Result[] = []
+
+const STAGE_BUCKET = /^bgpl_kafka_stage_delay_seconds_bucket\{.*le="([^"]+)"/
+
+/** The bucket bound under which a fraction q of the stage's observations between two snapshots fall ("≤ X s"). */
+function stageQuantile (m0: Map<string, number>, m1: Map<string, number>, stage: string, q: number): string {
+  const prefix = `stage:${stage}:`
+  const buckets = [...m1.keys()].filter((k) => k.startsWith(prefix)).map((k) => {
+    const le = k.slice(prefix.length)
+    return { le: le === '+Inf' ? Infinity : Number(le), n: (m1.get(k) ?? 0) - (m0.get(k) ?? 0) }
+  }).sort((a, b) => a.le - b.le)
+  const total = buckets.at(-1)?.n ?? 0
+  if (total === 0) return '-'
+  const hit = buckets.find((b) => b.n >= q * total)
+  return hit === undefined || hit.le === Infinity ? '> 30 s' : `≤ ${hit.le} s`
+}
 
 async function deployment (matcherCount: number): Promise<void> {
   const prefix = `bench-${process.pid}-${Date.now()}-m${matcherCount}`
@@ -442,6 +459,17 @@ async function deployment (matcherCount: number): Promise<void> {
         for (const k of ['bgpl_bus_published', 'bgpl_bus_dropped', 'bgpl_source_queue_dropped']) m.set(k, v(c, k))
         mm.forEach((x, i) => { for (const k of ['bgpl_records_total', 'bgpl_frames_matched_total', 'bgpl_frames_written', 'bgpl_frames_duplicates_skipped', 'bgpl_key_tail_reads']) m.set(`${k}#${i}`, v(x, k)) })
         for (const k of ['bgpl_frames_sent_total', 'bgpl_ws_slow_consumer_dropped_frames_total']) m.set(k, g.reduce((n, x) => n + v(x, k), 0))
+        // Per-stage delays (cumulative histogram buckets, summed over the roles of the stage).
+        for (const [stage, xs] of [['taken', mm], ['written', mm], ['fetched', g]] as const) {
+          for (const x of xs) {
+            for (const [name, value] of x) {
+              const le = STAGE_BUCKET.exec(name)
+              if (le === null || !name.includes(`stage="${stage}"`)) continue
+              const k = `stage:${stage}:${le[1]}`
+              m.set(k, (m.get(k) ?? 0) + value)
+            }
+          }
+        }
         return m
       }
       const m0 = await snap()
@@ -586,6 +614,7 @@ async function deployment (matcherCount: number): Promise<void> {
         written: matchers.map((_, i) => d(`bgpl_frames_written#${i}`)),
         dupSkipped: matchers.map((_, i) => d(`bgpl_frames_duplicates_skipped#${i}`)),
         tailReads,
+        stages: (['taken', 'written', 'fetched'] as const).map((stage) => `${stage} p50 ${stageQuantile(m0, m1, stage, 0.5)}, p99 ${stageQuantile(m0, m1, stage, 0.99)}`).join('; '),
         handed: d('bgpl_frames_sent_total'),
         slowDrops: d('bgpl_ws_slow_consumer_dropped_frames_total'),
         cpu
@@ -651,7 +680,7 @@ console.log('')
 for (const r of results) {
   console.log(`${r.matchers} matcher(s), ${fmt(r.rate)}/s: ${fmt(r.published)} records published by the collector; matchers took ${r.recordsTaken.map(fmt).join(' + ')} records, made ${r.matched.map(fmt).join(' + ')} frames ` +
     `(expected ${fmt(r.expected)}), wrote ${r.written.map(fmt).join(' + ')} (skipped as already written ${r.dupSkipped.map(fmt).join(' + ')}); gateway handed ${fmt(r.handed)} to sockets; clients received ${fmt(r.frames)} ` +
-    `(${fmt(r.e2e.n)} timed, ${r.late} from an earlier run, ${fmt(r.restamped)} carrying the stamp of the UPDATE's next copy in the same feeder batch); key topic tail reads ${fmt(r.tailReads)}; error frames ${r.errors}, closes ${r.closed}, slow-consumer drops ${fmt(r.slowDrops)}; feeder waits on TCP ${r.stalls}; drain after the last UPDATE ${(r.drainMs / 1000).toFixed(1)} s; ` +
+    `(${fmt(r.e2e.n)} timed, ${r.late} from an earlier run, ${fmt(r.restamped)} carrying the stamp of the UPDATE's next copy in the same feeder batch); key topic tail reads ${fmt(r.tailReads)}; stage delays: ${r.stages}; error frames ${r.errors}, closes ${r.closed}, slow-consumer drops ${fmt(r.slowDrops)}; feeder waits on TCP ${r.stalls}; drain after the last UPDATE ${(r.drainMs / 1000).toFixed(1)} s; ` +
     `p99 ${r.e2e.p99 < 100 ? 'meets' : 'misses'} the 100 ms target`)
 }
 console.log('e2e: feeder socket write -> client receive (monotonic clock, MED stamp); ingr: collector socket read (frame sec/Usec) -> client receive (wall clock)')

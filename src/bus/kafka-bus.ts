@@ -4,8 +4,8 @@
 //
 // Publishing: an idempotent producer with acks=all (no record is written twice by the producer's
 // own retries, none is acknowledged before every in-sync replica has it). Records wait in one
-// bounded queue and go out in batches, one request in flight, so their order holds across
-// retries. A failed request is retried with backoff for as long as it takes (a broker restarting,
+// bounded queue and go out in batches (at most 512 KiB of JSON for any one partition, a request
+// at most every 5 ms), one request in flight, so their order holds across retries. A failed request is retried with backoff for as long as it takes (a broker restarting,
 // a leader moving); meanwhile the queue fills, `writable()` holds the sources back (BGP sessions
 // stop reading their sockets) and past the bound records are dropped and counted.
 //
@@ -15,7 +15,7 @@
 // deduplicates its frames, src/kafka/key-topic-writer.ts). Records not yet acknowledged are
 // bounded: past `maxUnacked` the subscription stops pulling until acknowledgements catch up.
 import { randomBytes } from 'node:crypto'
-import { Consumer, ProduceAcks, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka'
+import { Consumer, defaultPartitioner, ProduceAcks, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka'
 import type { MessagesStream } from '@platformatic/kafka'
 import { clientOptions } from '../kafka/kafka-settings.ts'
 import type { KafkaSettings } from '../kafka/kafka-settings.ts'
@@ -36,10 +36,13 @@ export interface KafkaBusOptions {
   /** Records per produce request, at most; default 4,096. */
   batch?: number
   /**
-   * Octets of JSON per produce request, at most; default 512 KiB (the brokers refuse a request
-   * whose record batch, after compression, is over their message.max.bytes: 1 MiB by default).
+   * Octets of JSON per partition in one produce request, at most; default 512 KiB (the brokers
+   * refuse a partition's record batch over their message.max.bytes, 1 MiB by default, whatever
+   * it compresses to).
    */
   batchBytes?: number
+  /** Least time between the starts of two produce requests (fewer, fuller requests); default 5 ms. */
+  lingerMs?: number
   /** Consumer group session timeout: how long a dead member holds its partitions; default 10 s. */
   sessionTimeoutMs?: number
   /** How long `close()` keeps trying to publish what is queued; default 30 s. */
@@ -57,6 +60,8 @@ export interface KafkaSubscribeOptions extends SubscribeOptions {
 
 const DEFAULT_MAX_QUEUED = 65_536
 const DEFAULT_BATCH = 4096
+/** Octets of JSON in one produce request, at most (the brokers' socket.request.max.bytes is 100 MiB). */
+const MAX_REQUEST_BYTES = 8 * 1024 * 1024
 const COMMIT_INTERVAL_MS = 200
 
 export class KafkaBus implements Bus {
@@ -67,10 +72,15 @@ export class KafkaBus implements Bus {
   private readonly maxQueued: number
   private readonly batch: number
   private readonly batchBytes: number
+  private readonly lingerMs: number
+  private lastSend = -Infinity
   private readonly sessionTimeoutMs: number
   private readonly closeTimeoutMs: number
   private producer: Producer<string, string, string, string> | undefined
-  private queue: Array<{ key: string, value: string, id: string }> = []
+  /** Records to publish, each with its key's hash: its partition is hash % the topic's partition count. */
+  private queue: Array<{ key: string, value: string, id: string, hash: number }> = []
+  /** The records topic's partition count, read once (changing it reorders vantage points: restart the collectors). */
+  private partitions: number | undefined
   /** Names this bus's records (header `id` = instance:counter) so that a copy written twice is known. */
   private readonly instance = randomBytes(6).toString('hex')
   private counter = 0
@@ -96,6 +106,7 @@ export class KafkaBus implements Bus {
     this.maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED
     this.batch = options.batch ?? DEFAULT_BATCH
     this.batchBytes = options.batchBytes ?? 512 * 1024
+    this.lingerMs = options.lingerMs ?? 5
     this.sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000
     this.closeTimeoutMs = options.closeTimeoutMs ?? 30_000
   }
@@ -120,7 +131,10 @@ export class KafkaBus implements Bus {
       this.dropped++
       return false
     }
-    this.queue.push({ key: partitionKey(record), value: recordToJson(record), id: this.instance + ':' + String(this.counter++) })
+    const key = partitionKey(record)
+    // The client's own partitioner, computed here so that a request can be bounded per partition.
+    const hash = defaultPartitioner(undefined as never, Buffer.from(key))
+    this.queue.push({ key, value: recordToJson(record), id: this.instance + ':' + String(this.counter++), hash })
     this.scheduleFlush()
     return true
   }
@@ -194,18 +208,26 @@ export class KafkaBus implements Bus {
   private scheduleFlush (): void {
     if (this.flushScheduled || this.sending) return
     this.flushScheduled = true
-    setImmediate(() => {
+    const wait = this.lastSend + this.lingerMs - performance.now()
+    const go = (): void => {
       this.flushScheduled = false
       this.send()
-    })
+    }
+    if (wait > 0) setTimeout(go, wait)
+    else setImmediate(go)
   }
 
   private send (): void {
-    if (this.sending) return
+    if (this.sending || this.flushScheduled) return
     if (this.queue.length === this.head) {
       this.wakeIdle()
       return
     }
+    if (performance.now() - this.lastSend < this.lingerMs) {
+      this.scheduleFlush()
+      return
+    }
+    this.lastSend = performance.now()
     this.producer ??= new Producer({
       ...clientOptions(this.settings, this.clientId),
       serializers: stringSerializers,
@@ -218,12 +240,26 @@ export class KafkaBus implements Bus {
       // ourselves (below, after these) can write twice the part that had gone through.
       retries: 80
     })
+    const partitions = this.partitions
+    if (partitions === undefined) {
+      this.readPartitions(this.producer)
+      return
+    }
+    // Up to `batch` records, up to `batchBytes` of them in any one partition, in queue order.
     const last = Math.min(this.queue.length, this.head + this.batch)
+    const perPartition = new Map<number, number>()
     let end = this.head
-    for (let bytes = 0; end < last && (end === this.head || bytes + this.queue[end].value.length <= this.batchBytes); end++) bytes += this.queue[end].value.length
+    for (let total = 0; end < last; end++) {
+      const q = this.queue[end]
+      const p = q.hash % partitions
+      const bytes = (perPartition.get(p) ?? 0) + q.value.length
+      if (end > this.head && (bytes > this.batchBytes || total + q.value.length > MAX_REQUEST_BYTES)) break
+      perPartition.set(p, bytes)
+      total += q.value.length
+    }
     const batch = this.queue.slice(this.head, end)
     this.sending = true
-    this.producer.send({ messages: batch.map((m) => ({ topic: this.topic, key: m.key, value: m.value, headers: { id: m.id } })) }).then(() => {
+    this.producer.send({ messages: batch.map((m) => ({ topic: this.topic, key: m.key, value: m.value, headers: { id: m.id }, partition: m.hash % partitions })) }).then(() => {
       this.sending = false
       this.retryDelay = 0
       this.head = end
@@ -242,6 +278,28 @@ export class KafkaBus implements Bus {
       if (now - this.lastErrorLog > 10_000) {
         this.lastErrorLog = now
         this.logger.error({ err: error, queued: this.queue.length - this.head, retryInMs: this.retryDelay }, 'cannot publish records to Kafka: retrying (records wait in the bounded queue)')
+      }
+      setTimeout(() => { this.send() }, this.retryDelay).unref()
+    })
+  }
+
+  /** Read the records topic's partition count, then send (retried with backoff, as a failed send). */
+  private readPartitions (producer: Producer<string, string, string, string>): void {
+    this.sending = true
+    producer.metadata({ topics: [this.topic] }).then((metadata) => {
+      const count = metadata.topics.get(this.topic)?.partitionsCount ?? 0
+      if (count < 1) throw new Error(`topic ${this.topic} has no partition`)
+      this.partitions = count
+      this.sending = false
+      this.send()
+    }).catch((error: unknown) => {
+      this.sending = false
+      this.sendErrors++
+      this.retryDelay = Math.min(5_000, this.retryDelay === 0 ? 250 : this.retryDelay * 2)
+      const now = Date.now()
+      if (now - this.lastErrorLog > 10_000) {
+        this.lastErrorLog = now
+        this.logger.error({ err: error, topic: this.topic, retryInMs: this.retryDelay }, 'cannot read the records topic\'s partitions: retrying (records wait in the bounded queue)')
       }
       setTimeout(() => { this.send() }, this.retryDelay).unref()
     })

@@ -64,6 +64,10 @@ export class KafkaMatcher {
     await this.options.admin.ensureRecords()
     await this.options.admin.ensureAssociations()
     await this.resync()
+    // Keys whose prefixes were set without the api role (keys CLI) have no topic yet: make them
+    // all now, in a few requests, rather than one at a time on their first frames.
+    const created = await this.options.admin.ensureKeys(this.matcher.keyIds())
+    if (created > 0) this.logger.info({ topics: created }, 'key topics created')
     this.follower.start()
     await this.follower.ready
     this.logger.info({ keys: this.matcher.stats.keys, associations: this.matcher.stats.associations }, 'associations loaded')
@@ -132,6 +136,7 @@ export class KafkaMatcher {
     this.writer.recordSeen(partition, timestamp)
     const frames = this.matcher.match(delivery.record)
     const metrics = this.options.metrics
+    metrics?.kafkaStageDelay.observe({ stage: 'taken' }, Math.max(0, Date.now() - timestamp) / 1000)
     if (metrics !== undefined) {
       metrics.matchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9)
       metrics.records.inc({ source: delivery.record.source })
@@ -142,7 +147,11 @@ export class KafkaMatcher {
       return
     }
     let left = frames.length
-    const done = (): void => { if (--left === 0) delivery.ack() }
+    const done = (): void => {
+      if (--left !== 0) return
+      delivery.ack()
+      metrics?.kafkaStageDelay.observe({ stage: 'written' }, Math.max(0, Date.now() - timestamp) / 1000)
+    }
     const origin = { partition, offset: delivery.offset, timestamp }
     for (const { keyId, frame } of frames) this.writer.write(keyId, JSON.stringify(frame), origin, done)
   }

@@ -37,6 +37,11 @@ export interface TopicLocation {
   leaderEpoch: number
 }
 
+export interface Bounds {
+  start: bigint
+  end: bigint
+}
+
 export interface PartitionFetch {
   topic: string
   offset: bigint
@@ -68,6 +73,8 @@ export class PartitionReader {
   readonly consumer: Consumer
   private readonly locations = new Map<string, TopicLocation>()
   private readonly names = new Map<string, string>()
+  /** bounds() calls waiting for this turn's ListOffsets requests. */
+  private boundsWanted = new Map<string, Array<{ resolve: (b: Bounds) => void, reject: (e: Error) => void }>>()
   /** The last fetch to each broker: fetches to one broker are made one at a time (one fetch session). */
   private readonly lastFetch = new Map<number, Promise<unknown>>()
 
@@ -102,16 +109,56 @@ export class PartitionReader {
     this.locations.delete(topic)
   }
 
-  /** The first and the next offset of the topic's partition 0 (equal when it holds nothing). */
-  async bounds (topic: string): Promise<{ start: bigint, end: bigint }> {
+  /**
+   * The first and the next offset of the topic's partition 0 (equal when it holds nothing). The
+   * calls made in one event-loop turn share one pair of ListOffsets requests (a matcher reads a
+   * thousand key topics' tails after a rebalance); should that fail, each topic is asked alone.
+   */
+  async bounds (topic: string): Promise<Bounds> {
+    return await new Promise<Bounds>((resolve, reject) => {
+      const waiting = this.boundsWanted.get(topic)
+      if (waiting !== undefined) waiting.push({ resolve, reject })
+      else this.boundsWanted.set(topic, [{ resolve, reject }])
+      if (this.boundsWanted.size === 1 && waiting === undefined) setImmediate(() => { this.askBounds() })
+    })
+  }
+
+  private askBounds (): void {
+    const wanted = this.boundsWanted
+    this.boundsWanted = new Map()
+    const topics = [...wanted.keys()]
+    const answer = (topic: string, result: Bounds | Error): void => {
+      for (const w of wanted.get(topic) ?? []) {
+        if (result instanceof Error) w.reject(result)
+        else w.resolve(result)
+      }
+    }
+    const one = async (topic: string): Promise<void> => {
+      try {
+        const [b] = await this.listBounds([topic])
+        answer(topic, b ?? new Error(`no offsets for topic ${topic}`))
+      } catch (error) {
+        answer(topic, error instanceof Error ? error : new Error(String(error)))
+      }
+    }
+    this.listBounds(topics).then((all) => {
+      topics.forEach((topic, i) => { answer(topic, all[i] ?? new Error(`no offsets for topic ${topic}`)) })
+    }, () => {
+      // One unknown topic fails the whole request: ask again one topic at a time.
+      for (const topic of topics) one(topic).catch(() => {})
+    })
+  }
+
+  private async listBounds (topics: string[]): Promise<Array<Bounds | undefined>> {
     const [earliest, latest] = await Promise.all([
-      this.consumer.listOffsets({ topics: [topic], timestamp: -2n, isolationLevel: 0 }),
-      this.consumer.listOffsets({ topics: [topic], timestamp: -1n, isolationLevel: 0 })
+      this.consumer.listOffsets({ topics, timestamp: -2n, isolationLevel: 0 }),
+      this.consumer.listOffsets({ topics, timestamp: -1n, isolationLevel: 0 })
     ])
-    const start = earliest.get(topic)?.[0]
-    const end = latest.get(topic)?.[0]
-    if (start === undefined || end === undefined) throw new Error(`no offsets for topic ${topic}`)
-    return { start, end }
+    return topics.map((topic) => {
+      const start = earliest.get(topic)?.[0]
+      const end = latest.get(topic)?.[0]
+      return start === undefined || end === undefined ? undefined : { start, end }
+    })
   }
 
   /**

@@ -57,7 +57,14 @@ function keySpec (settings: KafkaSettings): TopicSpec {
       'retention.bytes': String(64 * 1024 * 1024),
       'segment.ms': String(Math.min(settings.keyRetentionMs, 3_600_000)),
       'min.insync.replicas': minIsr(settings),
-      'message.timestamp.type': 'CreateTime'
+      'message.timestamp.type': 'CreateTime',
+      // A broker leading a thousand key partitions spends its produce time writing their offset
+      // and time index entries (one per 4 KiB of log by default), each a store into a memory-mapped
+      // file that may wait for the page's write-back (measured: produce requests to ~800 key
+      // topics took 1-2.7 s, the request threads in OffsetIndex.append/TimeIndex.maybeAppend).
+      // A key topic is read from a position only when a session starts (`since`) or a matcher
+      // reads its tail, so an index entry per 1 MiB costs at most a 1 MiB scan there.
+      'index.interval.bytes': String(1024 * 1024)
     }
   }
 }
@@ -90,6 +97,26 @@ export class TopicAdmin {
     await this.ensure(keyTopic(this.settings, keyId), keySpec(this.settings))
   }
 
+  /**
+   * Creates the topics of many keys at once (a matcher's start: keys that got prefixes without the
+   * api role, e.g. through the keys CLI, would otherwise each wait for their topic on the first
+   * frame). Those that exist are left as they are.
+   */
+  async ensureKeys (keyIds: Iterable<string>): Promise<number> {
+    const wanted = [...new Set([...keyIds].map((id) => keyTopic(this.settings, id)))].filter((t) => !this.known.has(t))
+    if (wanted.length === 0) return 0
+    const existing = new Set(await this.admin.listTopics({ includeInternals: false }))
+    const missing = wanted.filter((t) => !existing.has(t))
+    for (const t of wanted) if (existing.has(t)) this.known.add(t)
+    const spec = keySpec(this.settings)
+    for (let i = 0; i < missing.length; i += 500) {
+      const chunk = missing.slice(i, i + 500)
+      await this.create(chunk, spec)
+      for (const t of chunk) this.known.add(t)
+    }
+    return missing.length
+  }
+
   /** Deletes key topics; returns the names deleted. */
   async deleteKeyTopics (keyIds: readonly string[]): Promise<string[]> {
     const topics = keyIds.map((id) => keyTopic(this.settings, id))
@@ -116,23 +143,60 @@ export class TopicAdmin {
 
   private async ensure (topic: string, spec: TopicSpec): Promise<void> {
     if (this.known.has(topic)) return
+    await this.create([topic], spec)
+    this.known.add(topic)
+  }
+
+  private async create (topics: string[], spec: TopicSpec): Promise<void> {
     try {
       await this.admin.createTopics({
-        topics: [topic],
+        topics,
         partitions: spec.partitions,
         replicas: this.settings.replication,
         configs: Object.entries(spec.configs).map(([name, value]) => ({ name, value }))
       })
     } catch (error) {
-      if (!isTopicExists(error)) throw error
+      // Another process may have created some of them meanwhile: only that error is not one.
+      if (!onlyKafkaError(error, 36)) throw error
     }
-    this.known.add(topic)
+    await this.visible(topics)
+  }
+
+  /**
+   * Wait (up to 30 s) until every broker's metadata has the topics with a leader: right after
+   * CreateTopics, requests naming them fail as unknown for a while (ListOffsets for a thousand
+   * new key topics took 24 s of retries instead of 0.7 s).
+   */
+  private async visible (topics: string[]): Promise<void> {
+    const deadline = Date.now() + 30_000
+    let missing = topics
+    while (missing.length > 0 && Date.now() < deadline) {
+      try {
+        const metadata = await this.admin.metadata({ topics: missing, forceUpdate: true, autocreateTopics: false })
+        missing = missing.filter((t) => !(metadata.topics.get(t)?.partitions.every((p) => p.leader >= 0) ?? false))
+      } catch {
+        // Unknown topics fail the whole request: keep waiting.
+      }
+      if (missing.length > 0) await new Promise((resolve) => setTimeout(resolve, 100))
+    }
   }
 }
 
-/** True for Kafka's TOPIC_ALREADY_EXISTS (36), however the client wrapped it. */
-export function isTopicExists (error: unknown): boolean {
-  return hasKafkaError(error, 36)
+/** True when every Kafka protocol error in `error` (itself or those it wraps) has this code. */
+function onlyKafkaError (error: unknown, code: number): boolean {
+  const codes: unknown[] = []
+  const seen = new Set<unknown>()
+  const walk = (e: unknown): void => {
+    if (typeof e !== 'object' || e === null || seen.has(e)) return
+    seen.add(e)
+    const o = e as { apiCode?: unknown, errorCode?: unknown, errors?: unknown[], cause?: unknown }
+    if (typeof o.apiCode === 'number' && o.apiCode !== 0) codes.push(o.apiCode)
+    else if (typeof o.errorCode === 'number' && o.errorCode !== 0) codes.push(o.errorCode)
+    if (Array.isArray(o.errors)) o.errors.forEach(walk)
+    walk(o.cause)
+  }
+  walk(error)
+  return codes.length > 0 && codes.every((c) => c === code)
 }
 
 /** True when `error`, or one it wraps, is the Kafka protocol error with this code. */

@@ -26,6 +26,14 @@ export interface ServiceMetrics {
   resumeGaps: Counter<'reason'>
   /** Keys whose prefixes were cleared by the 4-hour rule. */
   keysExpired: Counter
+  /**
+   * Kafka deployment: seconds a record or frame took to reach a stage, by stage: `taken` (matcher:
+   * from the record's publication by the collector to its matching), `written` (matcher: from the
+   * record's publication to its last frame on the brokers, records with frames only), `fetched`
+   * (gateway: from the frame's production by the matcher to its fetch). Measured between the
+   * clocks of two processes, so across machines only as good as their clocks' agreement.
+   */
+  kafkaStageDelay: Histogram<'stage'>
 }
 
 /** Register the service's metrics on `registry` (names start with `bgpl_`). */
@@ -47,6 +55,13 @@ export function createServiceMetrics (registry: Registry): ServiceMetrics {
     sessionsClosed: new Counter({ name: 'bgpl_ws_sessions_closed_total', help: 'Websocket sessions closed, by reason', labelNames: ['reason'], registers }),
     slowConsumerDrops: new Counter({ name: 'bgpl_ws_slow_consumer_dropped_frames_total', help: 'Frames not sent because their session was closed as a slow consumer', registers }),
     resumeGaps: new Counter({ name: 'bgpl_ws_resume_gaps_total', help: 'Resumes answered with a gap frame, by reason', labelNames: ['reason'], registers }),
-    keysExpired: new Counter({ name: 'bgpl_keys_expired_total', help: 'Keys whose prefixes were cleared after the idle timeout', registers })
+    keysExpired: new Counter({ name: 'bgpl_keys_expired_total', help: 'Keys whose prefixes were cleared after the idle timeout', registers }),
+    kafkaStageDelay: new Histogram({
+      name: 'bgpl_kafka_stage_delay_seconds',
+      help: 'Kafka deployment: seconds from the previous stage, by stage (taken: record published -> matched; written: record published -> its frames on the brokers; fetched: frame produced -> fetched by the gateway)',
+      labelNames: ['stage'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers
+    })
   }
 }

@@ -153,6 +153,15 @@ describe('a Kafka deployment end to end with GoBGP', { timeout: 180_000 }, () =>
         assert.equal(await dep.metric('gateway-2', 'bgpl_ws_sessions'), 3)
         assert.equal(await dep.metric('gateway-1', 'bgpl_ws_sessions'), 0)
         assert.ok((await dep.metric('collector', 'bgpl_bus_published') ?? 0) >= 7)
+        // Where frames wait: each stage's histogram counted what passed through it.
+        const stageCount = async (name: string, stage: string): Promise<number> => {
+          const line = (await dep.metrics(name)).split('\n').find((l) => l.startsWith(`bgpl_kafka_stage_delay_seconds_count{stage="${stage}"}`))
+          return Number(line?.split(' ').at(-1) ?? 0)
+        }
+        const stageWritten = await stageCount('matcher-1', 'written') + await stageCount('matcher-2', 'written')
+        assert.ok(stageWritten > 0 && stageWritten <= written, `records with frames written: ${stageWritten}`)
+        assert.ok(await stageCount('matcher-1', 'taken') + await stageCount('matcher-2', 'taken') >= 7)
+        assert.ok(await stageCount('gateway-1', 'fetched') + await stageCount('gateway-2', 'fetched') >= ref.frames.length)
 
         assert.deepEqual(dep.errors(), [])
         for (const c of clients) c.ws.terminate()

@@ -126,7 +126,7 @@ test('retentions: durations with units or bare seconds; an invalid one is a Conf
 
 test('clientOptions: brokers, client id, TLS and SASL only when set, bounded retries and timeouts, no topic auto-creation', () => {
   const plain = clientOptions(kafkaSettingsFromEnv(B), 'cid')
-  assert.deepEqual(plain, { clientId: 'cid', bootstrapBrokers: ['127.0.0.1:9092'], retries: 10, retryDelay: 250, connectTimeout: 5_000, requestTimeout: 30_000, autocreateTopics: false })
+  assert.deepEqual(plain, { clientId: 'cid', bootstrapBrokers: ['127.0.0.1:9092'], retries: 10, retryDelay: 250, connectTimeout: 5_000, requestTimeout: 30_000, metadataMaxAge: 300_000, autocreateTopics: false })
   assert.equal('tls' in plain, false)
   assert.equal('sasl' in plain, false)
   const secured = clientOptions(kafkaSettingsFromEnv({ ...B, BGPL_KAFKA_TLS: '1', BGPL_KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', BGPL_KAFKA_SASL_USERNAME: 'u', BGPL_KAFKA_SASL_PASSWORD: 'p' }), 'cid')
