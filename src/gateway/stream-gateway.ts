@@ -19,6 +19,7 @@ import type { Logger } from '../log.ts'
 import type { ServiceMetrics } from '../service/service-metrics.ts'
 import type { OpenSession, Store } from '../store/types.ts'
 import { errorFrame } from './control-frames.ts'
+import { LeaseRenewer } from './lease-renewer.ts'
 import type { FrameFeed } from './frame-feed.ts'
 import { parseStreamRequest, requestPath } from './stream-request.ts'
 import { DEFAULT_SESSION_LIMITS, StreamSession } from './stream-session.ts'
@@ -42,6 +43,7 @@ export interface StreamGatewayOptions {
 export class StreamGateway {
   private readonly feed: FrameFeed
   private readonly store: Store
+  private readonly leases: LeaseRenewer
   private readonly now: () => Date
   private readonly apiKeys: ApiKeys
   private readonly logger: Logger
@@ -57,6 +59,7 @@ export class StreamGateway {
   constructor (options: StreamGatewayOptions) {
     this.feed = options.feed
     this.store = options.store
+    this.leases = new LeaseRenewer({ store: options.store, now: () => this.now() })
     this.now = options.now ?? (() => new Date())
     this.apiKeys = options.apiKeys
     this.logger = options.logger
@@ -144,7 +147,9 @@ export class StreamGateway {
     const logger = this.logger.child({ keyId: opened.keyId, session: opened.sessionId })
     let detach: (() => void) | undefined
     let gone = false
+    const leases = this.leases
     const session = new StreamSession({
+      renewLease: async (id) => await leases.renew(id),
       ws,
       socket,
       keyId: opened.keyId,

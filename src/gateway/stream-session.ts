@@ -61,6 +61,8 @@ export interface StreamSessionOptions {
   keyId: string
   sessionId: string
   store: Store
+  /** Renews this session's lease; default: the store, one transaction each (a gateway shares a LeaseRenewer). */
+  renewLease?: (sessionId: string) => Promise<Date | null>
   now: () => Date
   logger: Logger
   metrics: ServiceMetrics | undefined
@@ -78,6 +80,7 @@ export class StreamSession implements FrameSink {
   private readonly socket: Duplex | undefined
   private corked = false
   private readonly store: Store
+  private readonly renewLease: (sessionId: string) => Promise<Date | null>
   private readonly now: () => Date
   private readonly logger: Logger
   private readonly metrics: ServiceMetrics | undefined
@@ -104,6 +107,7 @@ export class StreamSession implements FrameSink {
     this.sessionId = options.sessionId
     this.store = options.store
     this.now = options.now
+    this.renewLease = options.renewLease ?? (async (id) => await this.store.renewSession(id, this.now()))
     this.logger = options.logger
     this.metrics = options.metrics
     this.limits = options.limits
@@ -259,7 +263,7 @@ export class StreamSession implements FrameSink {
   private async renew (): Promise<void> {
     if (this.closing) return
     try {
-      const until = await this.store.renewSession(this.sessionId, this.now())
+      const until = await this.renewLease(this.sessionId)
       if (until !== null || this.closing) return
       const key = await this.store.getKey(this.keyId)
       if (key !== null && key.revokedAt !== null) this.fail(new KeyRevokedError(this.keyId), 'lease_lost')

@@ -165,15 +165,30 @@ export class SqlStore implements Store {
   }
 
   async renewSession (sessionId: string, now: Date): Promise<Date | null> {
+    return (await this.renewSessions([sessionId], now)).get(sessionId) ?? null
+  }
+
+  async renewSessions (sessionIds: readonly string[], now: Date): Promise<Map<string, Date | null>> {
     const expiresAt = new Date(now.getTime() + this.#sessionLeaseMs)
-    return await this.#db.transaction(async tx => {
-      // A lapsed but not yet reaped session may be renewed: nobody has taken its place, since
-      // opening a session first deletes the key's lapsed ones.
-      const rows = await tx.query('UPDATE sessions SET expires_at = ? WHERE id = ? RETURNING key_id', [expiresAt.getTime(), sessionId])
-      if (rows.length === 0) return null
-      await touchKey(tx, String(rows[0].key_id), now)
-      return expiresAt
+    const out = new Map<string, Date | null>(sessionIds.map((id) => [id, null]))
+    if (out.size === 0) return out
+    await this.#db.transaction(async tx => {
+      const keys = new Set<string>()
+      const ids = [...out.keys()]
+      for (let i = 0; i < ids.length; i += RENEW_CHUNK) {
+        const chunk = ids.slice(i, i + RENEW_CHUNK)
+        // A lapsed but not yet reaped session may be renewed: nobody has taken its place, since
+        // opening a session first deletes the key's lapsed ones.
+        const rows = await tx.query(`UPDATE sessions SET expires_at = ? WHERE id IN (${placeholders(chunk.length)}) RETURNING id, key_id`, [expiresAt.getTime(), ...chunk])
+        for (const r of rows) {
+          out.set(String(r.id), expiresAt)
+          keys.add(String(r.key_id))
+        }
+      }
+      // In a stable order, so that two gateways touching the same keys cannot deadlock.
+      for (const keyId of [...keys].sort()) await touchKey(tx, keyId, now)
     })
+    return out
   }
 
   async closeSession (sessionId: string, now: Date): Promise<boolean> {
@@ -238,6 +253,13 @@ async function loadKey (db: SqlExecutor, where: string, value: string): Promise<
   const id = String(rows[0].id)
   const prefixes = await prefixesByKey(db, 'SELECT key_id, prefix FROM key_prefixes WHERE key_id = ? ORDER BY position', [id])
   return toKey(rows[0], prefixes.get(id) ?? [])
+}
+
+/** Sessions per UPDATE when renewing many (well under SQLite's and PostgreSQL's parameter limits). */
+const RENEW_CHUNK = 500
+
+function placeholders (n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ')
 }
 
 async function touchKey (db: SqlExecutor, id: string, now: Date): Promise<number> {

@@ -116,6 +116,11 @@ export interface Store {
   openSession (keyId: string, now: Date): Promise<OpenSession>
   /** Extend a session's lease (and use the key); null when the session is gone (closed, revoked, reaped). */
   renewSession (sessionId: string, now: Date): Promise<Date | null>
+  /**
+   * renewSession for many sessions in one transaction (a gateway renews its sessions' leases
+   * together): each id maps to its new expiry, or null when that session is gone.
+   */
+  renewSessions (sessionIds: readonly string[], now: Date): Promise<Map<string, Date | null>>
   /** Close a session (a use of the key, up to now). False when it was already gone. */
   closeSession (sessionId: string, now: Date): Promise<boolean>
   /** Sessions of the key whose lease has not run out at `now`. */

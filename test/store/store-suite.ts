@@ -238,6 +238,35 @@ export function storeSuite (name: string, open: OpenStore): void {
         for (const r of results) if (r.status === 'rejected') assert.ok(isServiceError(r.reason, 'SESSION_ALREADY_OPEN'))
       })
 
+      it('renews many sessions in one call: each open one gets the new expiry and uses its key; gone ones map to null', async () => {
+        await useStore({ sessionLeaseMs: 1000 })
+        const keys = await Promise.all(Array.from({ length: 3 }, async () => await store.createKey(newKey({ prefixes: ['192.0.2.0/24'], limits: { maxSessions: 2 } }))))
+        const sessions = [
+          await store.openSession(keys[0].id, at(0)),
+          await store.openSession(keys[0].id, at(0)),
+          await store.openSession(keys[1].id, at(0)),
+          await store.openSession(keys[2].id, at(0))
+        ]
+        await store.closeSession(sessions[3].sessionId, at(100))
+        const renewed = await store.renewSessions([...sessions.map((x) => x.sessionId), 'no-such-session'], at(500))
+        assert.deepEqual(renewed, new Map([
+          [sessions[0].sessionId, at(1500)], [sessions[1].sessionId, at(1500)], [sessions[2].sessionId, at(1500)],
+          [sessions[3].sessionId, null], ['no-such-session', null]
+        ]))
+        assert.deepEqual((await store.getKey(keys[0].id))?.lastUsedAt, at(500))
+        assert.deepEqual((await store.getKey(keys[1].id))?.lastUsedAt, at(500))
+        assert.deepEqual((await store.getKey(keys[2].id))?.lastUsedAt, at(100), 'its only session was closed before')
+        assert.equal(await store.countOpenSessions(keys[0].id, at(1400)), 2)
+        assert.deepEqual(await store.renewSessions([], at(600)), new Map())
+        // More than one statement's worth of sessions.
+        const many = await Promise.all(Array.from({ length: 1200 }, async () => {
+          const k = await store.createKey(newKey({ prefixes: ['198.51.100.0/24'] }))
+          return (await store.openSession(k.id, at(700))).sessionId
+        }))
+        const all = await store.renewSessions(many, at(800))
+        assert.equal([...all.values()].filter((d) => d?.getTime() === at(1800).getTime()).length, 1200)
+      })
+
       it('refuses a key that is unknown, revoked or without prefixes', async () => {
         await rejectsWithCode(store.openSession('000000000000', at(1)), 'UNKNOWN_KEY')
         const empty = await store.createKey(newKey())
