@@ -271,16 +271,21 @@ export class KafkaBus implements Bus {
       this.wakeWritable()
       this.send()
     }, (error: unknown) => {
-      this.sending = false
-      this.sendErrors++
-      this.retryDelay = Math.min(5_000, this.retryDelay === 0 ? 250 : this.retryDelay * 2)
-      const now = Date.now()
-      if (now - this.lastErrorLog > 10_000) {
-        this.lastErrorLog = now
-        this.logger.error({ err: error, queued: this.queue.length - this.head, retryInMs: this.retryDelay }, 'cannot publish records to Kafka: retrying (records wait in the bounded queue)')
-      }
-      setTimeout(() => { this.send() }, this.retryDelay).unref()
+      this.retryLater(error, 'cannot publish records to Kafka: retrying (records wait in the bounded queue)')
     })
+  }
+
+  /** A request failed: send again after a backoff (logged at most every 10 s). */
+  private retryLater (error: unknown, message: string): void {
+    this.sending = false
+    this.sendErrors++
+    this.retryDelay = Math.min(5_000, this.retryDelay === 0 ? 250 : this.retryDelay * 2)
+    const now = Date.now()
+    if (now - this.lastErrorLog > 10_000) {
+      this.lastErrorLog = now
+      this.logger.error({ err: error, topic: this.topic, queued: this.queue.length - this.head, retryInMs: this.retryDelay }, message)
+    }
+    setTimeout(() => { this.send() }, this.retryDelay).unref()
   }
 
   /** Read the records topic's partition count, then send (retried with backoff, as a failed send). */
@@ -293,15 +298,7 @@ export class KafkaBus implements Bus {
       this.sending = false
       this.send()
     }).catch((error: unknown) => {
-      this.sending = false
-      this.sendErrors++
-      this.retryDelay = Math.min(5_000, this.retryDelay === 0 ? 250 : this.retryDelay * 2)
-      const now = Date.now()
-      if (now - this.lastErrorLog > 10_000) {
-        this.lastErrorLog = now
-        this.logger.error({ err: error, topic: this.topic, retryInMs: this.retryDelay }, 'cannot read the records topic\'s partitions: retrying (records wait in the bounded queue)')
-      }
-      setTimeout(() => { this.send() }, this.retryDelay).unref()
+      this.retryLater(error, 'cannot read the records topic\'s partitions: retrying (records wait in the bounded queue)')
     })
   }
 

@@ -136,8 +136,8 @@ export class KafkaMatcher {
     this.writer.recordSeen(partition, timestamp)
     const frames = this.matcher.match(delivery.record)
     const metrics = this.options.metrics
-    metrics?.kafkaStageDelay.observe({ stage: 'taken' }, Math.max(0, Date.now() - timestamp) / 1000)
     if (metrics !== undefined) {
+      metrics.kafkaStageDelay.observe({ stage: 'taken' }, Math.max(0, Date.now() - timestamp) / 1000)
       metrics.matchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9)
       metrics.records.inc({ source: delivery.record.source })
       if (frames.length > 0) metrics.framesMatched.inc(frames.length)
