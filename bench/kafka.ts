@@ -62,6 +62,7 @@ import { Matcher } from '../src/matcher/matcher.ts'
 import { MrtRecordNormaliser } from '../src/record/from-mrt.ts'
 import { readMrtFile } from '../src/sources/mrt/read-mrt-file.ts'
 import { openStore } from '../src/store/open-store.ts'
+import { message } from './child-message.ts'
 import { keyPrefixLists, rng } from './key-lists.ts'
 import { parseMetricsText } from './metrics-text.ts'
 
@@ -258,15 +259,6 @@ function cpuSeconds (pid: number | undefined): number {
   } catch {
     return NaN
   }
-}
-
-async function message<T> (child: ChildProcess, ms: number, what: string): Promise<T> {
-  return await new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`${what}: no answer in ${ms} ms`)) }, ms)
-    const onExit = (code: number | null): void => { clearTimeout(timer); reject(new Error(`${what}: exited with ${code}`)) }
-    child.once('message', (m) => { clearTimeout(timer); child.off('exit', onExit); resolve(m as T) })
-    child.once('exit', onExit)
-  })
 }
 
 /** A role's /metrics; an empty map if it does not answer (two tries of 10 s: the machine is loaded). */

@@ -45,6 +45,7 @@ import { MrtRecordNormaliser } from '../src/record/from-mrt.ts'
 import type { UpdateRecord } from '../src/record/types.ts'
 import { readMrtFile } from '../src/sources/mrt/read-mrt-file.ts'
 import { openStore } from '../src/store/open-store.ts'
+import { message } from './child-message.ts'
 import { keyPrefixLists, rng } from './key-lists.ts'
 import { parseMetricsText } from './metrics-text.ts'
 
@@ -143,15 +144,6 @@ const bgpPort = field('BGP collector').split(':').pop() as string
 console.log(`serve: pid ${serve.pid}, ${httpUrl}, BGP ${field('BGP collector')}, log ${serveLog}`)
 
 async function sleep (ms: number): Promise<void> { await new Promise((resolve) => setTimeout(resolve, ms)) }
-
-async function message<T> (child: ChildProcess, ms: number, what: string): Promise<T> {
-  return await new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`${what}: no answer in ${ms} ms`)) }, ms)
-    const onExit = (code: number | null): void => { clearTimeout(timer); reject(new Error(`${what}: exited with ${code}`)) }
-    child.once('message', (m) => { clearTimeout(timer); child.off('exit', onExit); resolve(m as T) })
-    child.once('exit', onExit)
-  })
-}
 
 async function metrics (): Promise<Map<string, number>> {
   return parseMetricsText(await (await fetch(`${httpUrl}/metrics`)).text())
