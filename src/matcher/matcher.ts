@@ -220,10 +220,11 @@ export class Matcher {
     const found = this.found
     for (let p = 0; p < prefixes.length; p++) {
       if (!parsePrefixInto(prefixes[p], q)) { this.counters.badPrefixes++; continue }
-      found.length = 0
-      if ((q.v6 ? this.v6 : this.v4).collect(q, found) === 0) continue
+      // `found` is emptied once per group, not per prefix: most prefixes add nothing to it.
+      const n = (q.v6 ? this.v6 : this.v4).collect(q, found)
+      if (n === 0) continue
       const slot = ++this.slotSerial
-      for (let k = 0; k < found.length; k++) {
+      for (let k = found.length - n; k < found.length; k++) {
         const entry = found[k]
         if (entry.slot === slot) continue // two of the key's prefixes cover this one
         entry.slot = slot

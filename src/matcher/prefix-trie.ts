@@ -14,7 +14,11 @@
 // children (0 for none: node 0 is the root, never a child) and the node's value slot
 // (-1 for a glue node). This keeps a million prefixes in tens of MiB and a walk in few cache lines,
 // with nothing for the garbage collector to trace but the values (value-slots.ts).
+//
+// In front of the walk, counts of the stored prefixes per /16 (IPv4) or /32 (IPv6) answer most
+// queries that match nothing without walking (bucket-counts.ts).
 
+import { BucketCounts } from './bucket-counts.ts'
 import { wordMask } from './prefix-bits.ts'
 import type { PrefixBits } from './prefix-bits.ts'
 import { ValueSlots } from './value-slots.ts'
@@ -56,11 +60,13 @@ export class PrefixTrie<V> {
   private allocated = 1
   private free: number[] = []
   private slots = new ValueSlots<V>()
+  private readonly buckets: BucketCounts
   private prefixCount = 0
   private entryCount = 0
 
   constructor (maxLength: 32 | 128) {
     this.maxLength = maxLength
+    this.buckets = new BucketCounts(maxLength === 32 ? 16 : 32)
     this.nodes[VALUES] = -1 // the root, /0, starts as glue
   }
 
@@ -79,6 +85,7 @@ export class PrefixTrie<V> {
    * number pushed.
    */
   collect (q: PrefixBits, out: V[]): number {
+    if (!this.buckets.mayCover(q)) return 0
     const nodes = this.nodes
     const qlen = q.len
     let pushed = 0
@@ -98,6 +105,7 @@ export class PrefixTrie<V> {
 
   /** Whether any stored prefix equals or covers `q`. */
   covers (q: PrefixBits): boolean {
+    if (!this.buckets.mayCover(q)) return false
     const nodes = this.nodes
     const qlen = q.len
     let n = 0
@@ -127,6 +135,7 @@ export class PrefixTrie<V> {
     const v = this.nodes[n + VALUES]
     if (v < 0) {
       this.nodes[n + VALUES] = this.slots.open(value)
+      this.buckets.change(q, 1)
       this.prefixCount++
       this.entryCount++
       return true
@@ -160,6 +169,7 @@ export class PrefixTrie<V> {
     this.entryCount--
     if (outcome === 'removed') return true
     nodes[n + VALUES] = -1
+    this.buckets.change(q, -1)
     this.prefixCount--
     if (n !== 0) this.prune(n, parent, grandparent)
     return true
@@ -172,6 +182,7 @@ export class PrefixTrie<V> {
     this.allocated = 1
     this.free = []
     this.slots = new ValueSlots<V>()
+    this.buckets.clear()
     this.prefixCount = this.entryCount = 0
   }
 
