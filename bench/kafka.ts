@@ -42,7 +42,7 @@
 // CPU of each process from /proc/PID/stat (user + system) over the run and its drain, in cores.
 //
 // Usage: node bench/kafka.ts [--rates 10000,50000] [--matchers 1,2] [--seconds 10] [--keys 1000] [--vantage-points 12]
-//        [--gateways 1] [--client-processes 2] [--kafka HOST:PORT] [--warmup-seconds 5]
+//        [--gateways 1] [--client-processes 2] [--kafka HOST:PORT] [--warmup-seconds 60]
 //        [--settle-seconds 5] [--drain-seconds 60] [--warmup-drain-seconds 180] [--file F] [--seed N] [--log-level warn]
 //        [--dump FILE] (FILE.mM.RATE: send time and latency of every timed frame) [--keep-logs]
 import { execFileSync, fork, spawn } from 'node:child_process'
@@ -80,7 +80,10 @@ const { values } = parseArgs({
     gateways: { type: 'string', default: '1' },
     'client-processes': { type: 'string', default: '2' },
     kafka: { type: 'string' },
-    'warmup-seconds': { type: 'string', default: '5' },
+    // A minute: after 5 s the broker's C2 compiler thread still used 44 % of a core during the
+    // runs (top -H), half the broker's CPU; after 60 s it no longer showed. A deployment's broker
+    // has long finished compiling.
+    'warmup-seconds': { type: 'string', default: '60' },
     'settle-seconds': { type: 'string', default: '5' },
     'drain-seconds': { type: 'string', default: '60' },
     'warmup-drain-seconds': { type: 'string', default: '180' },
@@ -618,7 +621,7 @@ async function deployment (matcherCount: number): Promise<void> {
 
     const warm = Number(values['warmup-seconds'])
     if (warm > 0) {
-      console.log(`warm-up: ${warm} s at 10,000 UPDATE/s (group joins, each key topic's first tail read, JIT), not reported; drained for up to ${WARMUP_DRAIN_MS / 1000} s`)
+      console.log(`warm-up: ${warm} s at 10,000 UPDATE/s (group joins, each key topic's first tail read, the JIT of the roles and the broker), not reported; drained for up to ${WARMUP_DRAIN_MS / 1000} s`)
       const w = await phase(10_000, warm, false)
       console.log(`  warm-up: ${fmt(w.received)} of ${fmt(w.expected)} frames received, drain ${(w.drainMs / 1000).toFixed(1)} s after the last UPDATE; key topic tail reads ${fmt(w.tailReads)}`)
     }

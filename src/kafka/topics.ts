@@ -58,13 +58,16 @@ function keySpec (settings: KafkaSettings): TopicSpec {
       'segment.ms': String(Math.min(settings.keyRetentionMs, 3_600_000)),
       'min.insync.replicas': minIsr(settings),
       'message.timestamp.type': 'CreateTime',
-      // A broker leading a thousand key partitions spends its produce time writing their offset
-      // and time index entries (one per 4 KiB of log by default), each a store into a memory-mapped
-      // file that may wait for the page's write-back (measured: produce requests to ~800 key
-      // topics took 1-2.7 s, the request threads in OffsetIndex.append/TimeIndex.maybeAppend).
-      // A key topic is read from a position only when a session starts (`since`) or a matcher
-      // reads its tail, so an index entry per 1 MiB costs at most a 1 MiB scan there.
-      'index.interval.bytes': String(1024 * 1024)
+      // Offset and time index entries, one per 16 KiB of log instead of the default 4 KiB. A broker
+      // leading a thousand key partitions spends its produce time writing index entries, each a
+      // store into a memory-mapped file (measured at 4 KiB: requests to ~800 key topics took
+      // 1-2.7 s, in OffsetIndex.append/TimeIndex.maybeAppend). Sparser is not better: every fetch
+      // of new frames finds its start by reading the batch headers from the entry before it, one
+      // read each (FileRecords.searchForOffsetFromPosition), so with 1 MiB a gateway's fetches
+      // scanned whole segments of small batches. bench:kafka, 2 matchers, 10,000 UPDATE/s, two
+      // runs each (docs/benchmarks.md): broker 0.59 core at 16 KiB, 0.67-0.68 at 64 KiB,
+      // 0.75-0.79 at 1 MiB.
+      'index.interval.bytes': String(16 * 1024)
     }
   }
 }

@@ -36,7 +36,7 @@ test('ensureKeys creates the missing key topics in one go, with the key topic se
     for (const b of bounds) assert.deepEqual(b, { start: 0n, end: 0n })
     const [described] = await raw.describeConfigs({ resources: [{ resourceType: 2, resourceName: keyTopic(settings, 'k77'), configurationKeys: ['index.interval.bytes', 'cleanup.policy', 'retention.bytes'] }] })
     const configs = Object.fromEntries(described.configs.map((c) => [c.name, c.value]))
-    assert.deepEqual(configs, { 'index.interval.bytes': '1048576', 'cleanup.policy': 'delete', 'retention.bytes': String(64 * 1024 * 1024) })
+    assert.deepEqual(configs, { 'index.interval.bytes': '16384', 'cleanup.policy': 'delete', 'retention.bytes': String(64 * 1024 * 1024) })
     const metadata = await raw.metadata({ topics: [keyTopic(settings, 'k77')] })
     assert.equal(metadata.topics.get(keyTopic(settings, 'k77'))?.partitionsCount, 1)
     assert.equal(await admin.ensureKeys(keys), 0)
