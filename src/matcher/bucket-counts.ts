@@ -7,6 +7,7 @@
 // A stored prefix shorter than a bucket is counted in every bucket it covers, up to 2^16 of them
 // (every IPv4 prefix, /16 and longer for IPv6); a shorter IPv6 prefix turns the index off while it
 // is stored (every query walks).
+import { wordMask } from './prefix-bits.ts'
 import type { PrefixBits } from './prefix-bits.ts'
 
 /** Buckets a short prefix may be spread over; past it (IPv6 shorter than /16) the index is off. */
@@ -33,7 +34,8 @@ export class BucketCounts {
       this.wide += delta
       return
     }
-    const first = this.bucket(q.w0)
+    // Host bits, if the caller left any, must not move a short prefix's first bucket.
+    const first = this.bucket(q.w0 & wordMask(q.len))
     const count = 2 ** spread
     for (let i = 0; i < count; i++) this.bump(first + i, delta)
   }

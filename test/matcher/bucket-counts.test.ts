@@ -78,3 +78,13 @@ test('a trie answers from its buckets: an emptied bucket matches nothing, a shor
   assert.equal(trie.collect(bits('192.0.2.128/25'), []), 0)
   assert.equal(trie.covers(bits('10.200.1.0/24')), true)
 })
+
+test('a short prefix given with host bits set counts from its first bucket, as the trie stores it', () => {
+  const trie = new PrefixTrie<string>(32)
+  // 10.1.2.3/8: the trie keeps 10.0.0.0/8.
+  const unmasked: PrefixBits = { v6: false, len: 8, w0: 0x0a010203, w1: 0, w2: 0, w3: 0 }
+  trie.insert(unmasked, 'ten')
+  assert.deepEqual(['10.0.0.0/16', '10.200.0.0/16', '10.255.255.0/24'].map((t) => trie.collect(bits(t), [])), [1, 1, 1])
+  assert.equal(trie.remove(unmasked, 'ten'), true)
+  assert.equal(trie.collect(bits('10.0.0.0/16'), []), 0)
+})
