@@ -201,17 +201,3 @@ function onlyKafkaError (error: unknown, code: number): boolean {
   walk(error)
   return codes.length > 0 && codes.every((c) => c === code)
 }
-
-/** True when `error`, or one it wraps, is the Kafka protocol error with this code. */
-export function hasKafkaError (error: unknown, code: number): boolean {
-  const seen = new Set<unknown>()
-  const walk = (e: unknown): boolean => {
-    if (typeof e !== 'object' || e === null || seen.has(e)) return false
-    seen.add(e)
-    const o = e as { apiCode?: unknown, errorCode?: unknown, errors?: unknown[], cause?: unknown }
-    if (o.apiCode === code || o.errorCode === code) return true
-    if (Array.isArray(o.errors) && o.errors.some(walk)) return true
-    return walk(o.cause)
-  }
-  return walk(error)
-}

@@ -220,7 +220,7 @@ export class SqlStore implements Store {
          ORDER BY k.id${this.#forUpdate}`, [cutoff])
       if (rows.length === 0) return []
       const ids = rows.map(r => String(r.id))
-      const marks = ids.map(() => '?').join(', ')
+      const marks = placeholders(ids.length)
       const prefixes = await prefixesByKey(tx, `SELECT key_id, prefix FROM key_prefixes WHERE key_id IN (${marks}) ORDER BY key_id, position`, ids)
       await tx.run(`DELETE FROM key_prefixes WHERE key_id IN (${marks})`, ids)
       await tx.run(`UPDATE api_keys SET prefixes_updated_at = ? WHERE id IN (${marks})`, [nowMs, ...ids])
