@@ -153,6 +153,6 @@ export class KafkaMatcher {
       metrics?.kafkaStageDelay.observe({ stage: 'written' }, Math.max(0, Date.now() - timestamp) / 1000)
     }
     const origin = { partition, offset: delivery.offset, timestamp }
-    for (const { keyId, frame } of frames) this.writer.write(keyId, JSON.stringify(frame), origin, done)
+    for (const { keyId, text } of frames) this.writer.write(keyId, text, origin, done)
   }
 }

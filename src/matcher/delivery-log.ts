@@ -156,15 +156,19 @@ export class DeliveryLog {
     }
   }
 
-  /** Number `frame` with the key's next seq, serialise it and keep it. */
-  append (keyId: string, frame: Frame): LoggedFrame {
+  /**
+   * Number a frame of the key with its next seq and keep it. `frame` is the frame, or its JSON
+   * text (an object) as the matcher makes it.
+   */
+  append (keyId: string, frame: Frame | string): LoggedFrame {
     let log = this.logs.get(keyId)
     if (log === undefined) {
       log = new KeyLog(keyId, this.seqBase)
       this.logs.set(keyId, log)
     }
     const seq = log.nextSeq
-    const text = '{"seq":' + String(seq) + ',' + JSON.stringify(frame).slice(1)
+    const json = typeof frame === 'string' ? frame : JSON.stringify(frame)
+    const text = '{"seq":' + String(seq) + ',' + json.slice(1)
     log.push(text, this.maxFramesPerKey)
     this.order.push(log, seq)
     this.frames++

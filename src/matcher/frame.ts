@@ -147,18 +147,45 @@ function attributeFields (attrs: RecordAttributes): AttributeFields {
   return out
 }
 
+/** A string as JSON (quoted, escaped). */
+const jsonString = (s: string): string => JSON.stringify(s)
+
 /**
  * Builds the frames of one update record: the header and the attribute text are made once and
- * shared by every key's frames.
+ * shared by every key's frames. Two forms: objects (`withdrawal`, `announcement`, `all`), and
+ * their JSON text (`withdrawalText`, `announcementText`), what the matcher hands on: the text of
+ * each key's frame is put together from pieces made once per record (header, attributes,
+ * trailer) around the key's own prefixes, instead of serialising one object per key. The text is
+ * exactly `JSON.stringify` of the object (same keys, same order; test/matcher/frame.test.ts).
  */
 export class UpdateFrameBuilder {
   readonly record: UpdateRecord
   private readonly head: FrameHeader
   private attrs: AttributeFields | null = null
+  /** `{"record_type":...,"Usec":N`: the text of the header fields. */
+  private headText: string | undefined
+  /** `,"collector":...}`: the text of the trailing fields, with the closing brace. */
+  private tailText: string | undefined
+  /** Per announcement group: the text of its fields from `as-path` to `otc`. */
+  private groupTexts: Array<string | undefined> = []
 
   constructor (record: UpdateRecord) {
     this.record = record
     this.head = header(record, 'bmp_update', 'update')
+  }
+
+  /** `withdrawal(prefixes, pathIds)` as JSON text. */
+  withdrawalText (prefixes: readonly string[], pathIds?: readonly number[]): string {
+    let text = this.headStart() + ',"withdrawn":' + jsonString(prefixes.join(','))
+    if (pathIds !== undefined) text += ',"path_ids":' + jsonString(pathIds.join(','))
+    return text + this.tail()
+  }
+
+  /** `announcement(record.announce[group], prefixes, pathIds)` as JSON text. */
+  announcementText (group: number, prefixes: readonly string[], pathIds?: readonly number[]): string {
+    let text = this.headStart() + ',"prefixes":' + jsonString(prefixes.join(','))
+    if (pathIds !== undefined) text += ',"path_ids":' + jsonString(pathIds.join(','))
+    return text + (this.groupTexts[group] ??= this.groupText(this.record.announce[group])) + this.tail()
   }
 
   /** A withdrawal frame of `prefixes` (and their path ids under ADD-PATH). */
@@ -200,6 +227,45 @@ export class UpdateFrameBuilder {
       if (a.family === undefined && a.prefixes.length > 0) out.push(this.announcement(a, a.prefixes, a.path_ids))
     }
     return out
+  }
+
+  private headStart (): string {
+    if (this.headText !== undefined) return this.headText
+    const h = this.head
+    let text = '{"record_type":' + jsonString(h.record_type) + ',"vp":' + jsonString(h.vp)
+    if (h.bmp_peer !== undefined) text += ',"bmp_peer":' + jsonString(h.bmp_peer)
+    text += ',"sec":' + JSON.stringify(h.sec) + ',"Usec":' + JSON.stringify(h.Usec)
+    this.headText = text
+    return text
+  }
+
+  private tail (): string {
+    if (this.tailText !== undefined) return this.tailText
+    let text = ',"collector":' + jsonString(this.record.source)
+    if (this.record.router !== undefined) text += ',"bmp_view":' + jsonString(this.record.router.view)
+    if (this.record.rib !== undefined) text += ',"rib":true'
+    text += '}'
+    this.tailText = text
+    return text
+  }
+
+  /** The fields of an announcement frame of `group` between its prefixes and its trailer. */
+  private groupText (group: Announcement): string {
+    const a = this.attrs ??= attributeFields(this.record.attrs)
+    let text = ''
+    if (a['as-path'] !== undefined) text += ',"as-path":' + jsonString(a['as-path'])
+    if (a.communities !== undefined) text += ',"communities":' + jsonString(a.communities)
+    if (group.next_hop !== null) text += ',"nexthop":' + jsonString(group.next_hop)
+    if (a.origin !== undefined) text += ',"origin":' + jsonString(a.origin)
+    if (group.next_hop_ll !== undefined) text += ',"nexthop_ll":' + jsonString(group.next_hop_ll)
+    if (a.large_communities !== undefined) text += ',"large_communities":' + jsonString(a.large_communities)
+    if (a.ext_communities !== undefined) text += ',"ext_communities":' + jsonString(a.ext_communities)
+    if (a.med !== undefined) text += ',"med":' + JSON.stringify(a.med)
+    if (a.local_pref !== undefined) text += ',"local_pref":' + JSON.stringify(a.local_pref)
+    if (a.aggregator !== undefined) text += ',"aggregator":' + jsonString(a.aggregator)
+    if (a.atomic_aggregate !== undefined) text += ',"atomic_aggregate":true'
+    if (a.otc !== undefined) text += ',"otc":' + JSON.stringify(a.otc)
+    return text
   }
 
   private start (): UpdateFrame {

@@ -16,14 +16,14 @@
 
 import type { BgpRecord, PeerStateRecord, UpdateRecord } from '../record/types.ts'
 import { UpdateFrameBuilder, peerStateFrame } from './frame.ts'
-import type { Frame } from './frame.ts'
 import { formatPrefixBits, newPrefixBits, parsePrefixInto } from './prefix-bits.ts'
 import type { PrefixBits } from './prefix-bits.ts'
 import { PrefixTrie } from './prefix-trie.ts'
 
+/** A frame of one key, as its JSON text (an object: `JSON.stringify` of a Frame, frame.ts). */
 export interface KeyFrame {
   keyId: string
-  frame: Frame
+  text: string
 }
 
 export interface MatcherOptions {
@@ -170,8 +170,9 @@ export class Matcher {
       this.counters.peerStatesIgnored++
       return []
     }
+    const text = JSON.stringify(frame)
     const out: KeyFrame[] = []
-    for (const keyId of this.keys.keys()) out.push({ keyId, frame })
+    for (const keyId of this.keys.keys()) out.push({ keyId, text })
     return out
   }
 
@@ -206,8 +207,8 @@ export class Matcher {
           prefixes.push(group.prefixes[hits[i + 1]])
           if (pathIds !== undefined) pathIds.push((group.path_ids as number[])[hits[i + 1]])
         }
-        const frame = code < 0 ? builder.withdrawal(prefixes, pathIds) : builder.announcement(announce[code], prefixes, pathIds)
-        out.push({ keyId: entry.id, frame })
+        const text = code < 0 ? builder.withdrawalText(prefixes, pathIds) : builder.announcementText(code, prefixes, pathIds)
+        out.push({ keyId: entry.id, text })
       }
       entry.hits = []
     }

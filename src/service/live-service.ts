@@ -134,7 +134,7 @@ export class LiveService {
     const started = process.hrtime.bigint()
     const frames = this.matcher.match(record)
     const out: Array<[string, LoggedFrame]> = []
-    for (const { keyId, frame } of frames) out.push([keyId, this.deliveryLog.append(keyId, frame)])
+    for (const { keyId, text } of frames) out.push([keyId, this.deliveryLog.append(keyId, text)])
     if (this.metrics !== undefined) {
       this.metrics.matchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9)
       this.metrics.records.inc({ source: record.source })

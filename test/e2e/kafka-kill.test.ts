@@ -51,8 +51,8 @@ async function expectedFrames (file: string, prefixes: string[]): Promise<{ fram
   let total = 0
   for await (const rec of readMrtFile(file)) {
     for (const r of normaliser.toRecords(rec, 'mrt:' + basename(file))) {
-      for (const { frame } of matcher.match(r)) {
-        frames.push(JSON.stringify(frame))
+      for (const { text } of matcher.match(r)) {
+        frames.push(text)
         records.push(total)
       }
       total++

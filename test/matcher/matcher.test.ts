@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { UpdateFrame } from '../../src/matcher/frame.ts'
+import type { Frame, UpdateFrame } from '../../src/matcher/frame.ts'
 import { Matcher, PrefixListError } from '../../src/matcher/matcher.ts'
 import type { KeyFrame } from '../../src/matcher/matcher.ts'
 import { BMP_META, ann, peerState, updateRecord, wd } from './helpers.ts'
@@ -8,7 +8,8 @@ import { BMP_META, ann, peerState, updateRecord, wd } from './helpers.ts'
 /** keyId -> list of [kind, prefixes] in delivery order. */
 function summary (frames: KeyFrame[]): Record<string, string[]> {
   const out: Record<string, string[]> = {}
-  for (const { keyId, frame } of frames) {
+  for (const { keyId, text } of frames) {
+    const frame = JSON.parse(text) as Frame
     const f = frame as UpdateFrame
     const line = f.prefixes !== undefined ? 'A ' + f.prefixes : f.withdrawn !== undefined ? 'W ' + f.withdrawn : 'P ' + frame.record_type
     ;(out[keyId] ??= []).push(line)
@@ -44,7 +45,7 @@ test('an UPDATE that withdraws and announces for a key gives withdrawals first, 
     [wd(['10.3.0.0/16', '203.0.113.0/24', '10.4.0.0/16'])])
   const frames = m.match(record)
   assert.deepEqual(summary(frames), { k: ['W 10.3.0.0/16,10.4.0.0/16', 'A 10.1.0.0/16', 'A 10.2.0.0/16'] })
-  const [w, a1, a2] = frames.map((f) => f.frame as UpdateFrame)
+  const [w, a1, a2] = frames.map((f) => JSON.parse(f.text) as UpdateFrame)
   assert.equal(w.nexthop, undefined)
   assert.equal(w['as-path'], undefined)
   assert.equal(a1.nexthop, '192.0.2.1')
@@ -76,7 +77,7 @@ test('ADD-PATH path ids follow their prefixes, and a prefix sent on two paths st
   const m = matcherWith({ k: ['10.0.0.0/8'] })
   const record = updateRecord([ann(['10.1.0.0/16', '11.0.0.0/8', '10.1.0.0/16'], '192.0.2.1', { path_ids: [1, 2, 3] })],
     [wd(['10.5.0.0/16'], { path_ids: [9] })])
-  const frames = m.match(record).map((f) => f.frame as UpdateFrame)
+  const frames = m.match(record).map((f) => JSON.parse(f.text) as UpdateFrame)
   assert.equal(frames[0].withdrawn, '10.5.0.0/16')
   assert.equal(frames[0].path_ids, '9')
   assert.equal(frames[1].prefixes, '10.1.0.0/16,10.1.0.0/16')
@@ -133,9 +134,9 @@ test('many keys on one record: frames stay separate per key, state does not leak
   for (let i = 0; i < 300; i++) m.setKeyPrefixes('k' + i, [`10.${i % 256}.0.0/16`, '172.16.0.0/12'])
   const first = m.match(updateRecord([ann(['10.7.1.0/24', '172.16.5.0/24'])]))
   assert.equal(first.length, 300)
-  const withTen = first.filter((f) => (f.frame as UpdateFrame).prefixes === '10.7.1.0/24,172.16.5.0/24').map((f) => f.keyId).sort()
+  const withTen = first.filter((f) => (JSON.parse(f.text) as UpdateFrame).prefixes === '10.7.1.0/24,172.16.5.0/24').map((f) => f.keyId).sort()
   assert.deepEqual(withTen, ['k263', 'k7'])
   const second = m.match(updateRecord([ann(['10.7.2.0/24'])]))
   assert.deepEqual(second.map((f) => f.keyId).sort(), ['k263', 'k7'])
-  assert.equal((second[0].frame as UpdateFrame).prefixes, '10.7.2.0/24')
+  assert.equal((JSON.parse(second[0].text) as UpdateFrame).prefixes, '10.7.2.0/24')
 })

@@ -16,7 +16,7 @@ export async function expectedFrames (file: string, prefixes: string[]): Promise
   const out: string[] = []
   for await (const rec of readMrtFile(file)) {
     for (const r of normaliser.toRecords(rec, 'mrt:ris.rrc06.updates.1427846400.gz')) {
-      for (const { frame } of matcher.match(r)) out.push(JSON.stringify(frame))
+      for (const { text } of matcher.match(r)) out.push(text)
     }
   }
   return out

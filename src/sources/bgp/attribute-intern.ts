@@ -26,6 +26,8 @@ export interface StoredPath {
 const FREE = 0
 const OCTETS = 1
 const BY_VALUE = 5
+/** Octets before each octet set in the arena: its number and its length (u32 each, big-endian). */
+const HEADER = 8
 
 /** Octets kind: 1 + (asn4 ? 2 : 0) + (mpReach ? 1 : 0). */
 function octetsKind (asn4: boolean, mpReach: boolean): number {
@@ -43,6 +45,17 @@ function hashOctets (bytes: Uint8Array, length: number, kind: number): number {
   h ^= h >>> 16
   h = Math.imul(h, 0x85ebca6b)
   return (h ^ (h >>> 13)) >>> 0
+}
+
+function readU32 (a: Uint8Array, at: number): number {
+  return ((a[at] << 24) | (a[at + 1] << 16) | (a[at + 2] << 8) | a[at + 3]) >>> 0
+}
+
+function writeU32 (a: Uint8Array, at: number, v: number): void {
+  a[at] = v >>> 24
+  a[at + 1] = (v >>> 16) & 0xff
+  a[at + 2] = (v >>> 8) & 0xff
+  a[at + 3] = v & 0xff
 }
 
 export class AttributeInterner {
@@ -67,6 +80,11 @@ export class AttributeInterner {
   /** Attribute sets held. */
   get size (): number {
     return this.octetSets + this.byValue.size
+  }
+
+  /** Octets of the arena of octet sets: allocated, and holding live sets (with their headers). */
+  get arenaBytes (): { allocated: number, live: number } {
+    return { allocated: this.arena.length, live: this.arenaLive }
   }
 
   /**
@@ -97,16 +115,18 @@ export class AttributeInterner {
     for (let id = this.slots[s]; id >= 0; s = (s + 1) & mask, id = this.slots[s]) {
       if (this.hash[id] === h && this.kind[id] === kind && this.length[id] === length && this.sameOctets(id, key, length)) return id
     }
-    if (this.arenaUsed + length > this.arena.length) this.compact(length)
+    if (this.arenaUsed + HEADER + length > this.arena.length) this.compact(HEADER + length)
     const id = this.newId(kind)
     const arena = this.arena
-    const at = this.arenaUsed
+    const at = this.arenaUsed + HEADER
+    writeU32(arena, at - HEADER, id)
+    writeU32(arena, at - 4, length)
     for (let i = 0; i < length; i++) arena[at + i] = key[i]
     this.offset[id] = at
     this.length[id] = length
     this.hash[id] = h
-    this.arenaUsed += length
-    this.arenaLive += length
+    this.arenaUsed += HEADER + length
+    this.arenaLive += HEADER + length
     this.octetSets++
     if (this.octetSets * 2 > this.slots.length) this.rehash(this.slots.length * 2)
     else this.slots[s] = id
@@ -143,30 +163,37 @@ export class AttributeInterner {
   }
 
   /**
-   * Room for `length` more octets: the live sets copied, in order, to the start of the arena,
-   * which grows by half when they would fill more than two thirds of it.
+   * Room for `room` more octets. The live sets slide down to the start of the arena, in place and
+   * in arena order: each set's octets follow a header with its number and length, so one pass
+   * over the arena finds them, skipping the dead (a number freed, or used again for a set placed
+   * elsewhere). Then, when what is live and the room would fill more than half the arena, it grows
+   * to twice that. One memmove a live set and no allocation: ~2 ms for a full table's ~90,000 sets,
+   * where copying them one by one into a new arena took 7 - 10 ms, each a stall of the collector
+   * (serve at 10,000 UPDATE/s, docs/benchmarks.md).
    */
-  private compact (length: number): void {
-    const needed = this.arenaLive + length
-    const size = needed * 3 > this.arena.length * 2 ? Math.ceil(needed * 1.5) : this.arena.length
-    const arena = new Uint8Array(size)
-    if (this.arenaLive === this.arenaUsed) {
-      // Nothing to reclaim: the octets move as they are.
-      arena.set(this.arena.subarray(0, this.arenaUsed))
-      this.arena = arena
-      return
+  private compact (room: number): void {
+    const arena = this.arena
+    let used = this.arenaUsed
+    if (this.arenaLive !== this.arenaUsed) {
+      used = 0
+      for (let p = 0; p < this.arenaUsed;) {
+        const id = readU32(arena, p)
+        const size = HEADER + readU32(arena, p + 4)
+        const kind = this.kind[id]
+        if (kind !== FREE && kind !== BY_VALUE && this.offset[id] === p + HEADER) {
+          if (used !== p) arena.copyWithin(used, p, p + size)
+          this.offset[id] = used + HEADER
+          used += size
+        }
+        p += size
+      }
     }
-    let used = 0
-    for (let id = 0; id < this.next; id++) {
-      const kind = this.kind[id]
-      if (kind === FREE || kind === BY_VALUE) continue
-      const o = this.offset[id]
-      arena.set(this.arena.subarray(o, o + this.length[id]), used)
-      this.offset[id] = used
-      used += this.length[id]
-    }
-    this.arena = arena
     this.arenaUsed = this.arenaLive = used
+    if ((used + room) * 2 > arena.length) {
+      const grown = new Uint8Array((used + room) * 2)
+      grown.set(arena.subarray(0, used))
+      this.arena = grown
+    }
   }
 
   private rehash (capacity: number): void {
@@ -223,7 +250,7 @@ export class AttributeInterner {
       this.values.delete(id)
     } else {
       this.unlink(id)
-      this.arenaLive -= this.length[id]
+      this.arenaLive -= HEADER + this.length[id]
       this.octetSets--
     }
     this.kind[id] = FREE
