@@ -1,9 +1,16 @@
 // The whole live service in one process, as `bgproutes-live serve` runs it:
 //
-//   BGP collector ─┐
-//   BMP station  ──┴▶ record queue ─▶ bus ─▶ matcher ─▶ delivery log ─▶ websocket sessions
-//   MRT replay ──────────────────────┘                                    (gateway)
-//   live manager API (HTTP) ─▶ store ─▶ matcher (prefix changes, at once)
+//   ┌ ingest thread ──────────────────────────────────────────┐
+//   │ BGP collector ─┐                                         │
+//   │ BMP station  ──┴▶ record queue ─▶ bus ─▶ matcher ────────┼─▶ delivery log ─▶ websocket sessions
+//   └──────────────────────────────────────────────────────────┘    ▲               (gateway)
+//   MRT replay ─▶ bus ─▶ matcher ────────────────────────────────────┘
+//   live manager API (HTTP) ─▶ store ─▶ matchers (prefix changes, at once)
+//
+// The sources and their matcher run in a worker thread of their own (src/service/ingest/,
+// `ingestThread`, default on), so that decoding and matching do not hold up the main thread's
+// socket writes to the clients (docs/serve.md, "Threads"); with it off they run here, on the
+// main thread's bus, as the replay always does.
 //
 // `startLiveServer` opens the store, loads the associations, starts listening and returns the
 // addresses; `stop` shuts down losing nothing accepted: sources stop first (BGP sessions get a
@@ -26,6 +33,7 @@ import { DeliveryLog } from '../matcher/delivery-log.ts'
 import { Collector } from '../sources/bgp/collector.ts'
 import { startBmpStation } from '../sources/bmp/station.ts'
 import type { BmpStation } from '../sources/bmp/station.ts'
+import { IngestThread } from './ingest/ingest-thread.ts'
 import { openStore } from '../store/open-store.ts'
 import type { Store } from '../store/types.ts'
 import { LiveService } from './live-service.ts'
@@ -54,6 +62,8 @@ export interface LiveServer {
   readonly registry: Registry
   /** Resolves when the replay (if any) is over. */
   readonly replayed: Promise<ReplayResult | undefined>
+  /** Resolves if the ingest thread fails (it never should): the service cannot go on and should stop. */
+  readonly failed: Promise<Error>
   stop: () => Promise<void>
 }
 
@@ -88,13 +98,17 @@ export async function startLiveServer (config: ServeConfig, options: StartOption
     collectDefaultMetrics({ register: registry })
     const metrics = createServiceMetrics(registry)
     const bus = new InProcessBus()
+    let ingest: IngestThread | undefined
+    let fail: (err: Error) => void = () => {}
+    const failed = new Promise<Error>((resolve) => { fail = resolve })
     const service = new LiveService({
       store,
       bus,
       logger: logger.child({ component: 'matcher' }),
       metrics,
       deliveryLog: new DeliveryLog({ ...config.deliveryLog, seqBase }),
-      expiryIntervalMs: config.expiryIntervalMs
+      expiryIntervalMs: config.expiryIntervalMs,
+      onPrefixesApplied: (keyId, prefixes) => { ingest?.setKeyPrefixes(keyId, prefixes) }
     })
     await service.start()
     cleanups.push(async () => { await bus.close(); await service.stop() })
@@ -130,18 +144,45 @@ export async function startLiveServer (config: ServeConfig, options: StartOption
       wsAddress = server.address() as AddressInfo
     }
 
-    const collectorLogger = logger.child({ component: 'bgp-collector' })
-    const collector = new Collector({ config: config.collector, logger: collectorLogger })
-    await collector.start()
-    cleanups.push(async () => { await collector.stop(); collector.queue.close() })
+    let collector: Collector | undefined
     let bmp: BmpStation | undefined
-    if (config.listenBmp !== undefined) {
-      bmp = await startBmpStation({ listen: config.listenBmp, source: config.collector.name, queue: collector.queue, logger: logger.child({ component: 'bmp-station' }) })
-      const station = bmp
-      cleanups.push(async () => { await station.close() })
+    let pump: Promise<number> = Promise.resolve(0)
+    if (config.ingestThread) {
+      const thread = new IngestThread({
+        data: {
+          collector: config.collector,
+          listenBmp: config.listenBmp,
+          associations: [...service.matcher.keyIds()].map((keyId) => [keyId, service.matcher.keyPrefixes(keyId)]),
+          logLevel: config.logLevel,
+          logBase: logger.bindings()
+        },
+        onFrames: (batch) => {
+          service.deliverFrames(batch.frames)
+          for (const source in batch.sources) metrics.records.inc({ source }, batch.sources[source])
+          for (const seconds of batch.matchSeconds) metrics.matchSeconds.observe(seconds)
+        },
+        onFailure: (err) => {
+          logger.fatal({ err }, 'the ingest thread failed')
+          fail(err)
+        }
+      })
+      ingest = thread
+      cleanups.push(async () => { await thread.stop() })
+      await thread.ready
+      registerStateMetrics(registry, { bus, deliveryLog: service.deliveryLog, matcher: service.matcher, sources: () => thread.stats })
+    } else {
+      const local = new Collector({ config: config.collector, logger: logger.child({ component: 'bgp-collector' }) })
+      collector = local
+      await local.start()
+      cleanups.push(async () => { await local.stop(); local.queue.close() })
+      if (config.listenBmp !== undefined) {
+        bmp = await startBmpStation({ listen: config.listenBmp, source: config.collector.name, queue: local.queue, logger: logger.child({ component: 'bmp-station' }) })
+        const station = bmp
+        cleanups.push(async () => { await station.close() })
+      }
+      registerStateMetrics(registry, { bus, deliveryLog: service.deliveryLog, matcher: service.matcher, sources: { queue: local.queue, bmp: () => bmp } })
+      pump = pumpRecords(local.queue, bus)
     }
-    registerStateMetrics(registry, { bus, deliveryLog: service.deliveryLog, matcher: service.matcher, queue: collector.queue, bmp: () => bmp })
-    const pump = pumpRecords(collector.queue, bus)
 
     const abort = new AbortController()
     const replayLogger = logger.child({ component: 'replay' })
@@ -158,8 +199,8 @@ export async function startLiveServer (config: ServeConfig, options: StartOption
     const addresses: LiveServerAddresses = {
       http: `http://${hostPort(httpAddress)}`,
       ws: `ws://${hostPort(wsAddress)}/`,
-      bgp: collector.listening().map((a) => `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`),
-      bmp: bmp === undefined ? undefined : `${bmp.address.host.includes(':') ? `[${bmp.address.host}]` : bmp.address.host}:${bmp.address.port}`
+      bgp: (ingest?.bgp ?? collector?.listening() ?? []).map(hostPortText),
+      bmp: bmp === undefined ? (ingest?.bmp === undefined ? undefined : hostPortText(ingest.bmp)) : hostPortText(bmp.address)
     }
     ready = true
     logger.info({ addresses, store: store.kind }, 'live service started')
@@ -172,9 +213,11 @@ export async function startLiveServer (config: ServeConfig, options: StartOption
         logger.info('stopping: sources first, then the pipeline is drained and the sessions flushed')
         abort.abort()
         await replayed
-        await Promise.all([collector.stop(), bmp?.close()])
-        collector.queue.close()
-        const pumped = await pump
+        // The ingest thread hands over its last frames before it ends.
+        const ingested = await ingest?.stop() ?? 0
+        await Promise.all([collector?.stop(), bmp?.close()])
+        collector?.queue.close()
+        const pumped = await pump + ingested
         await bus.close()
         await service.stop()
         await gateway.close(config.shutdownTimeoutMs)
@@ -188,8 +231,12 @@ export async function startLiveServer (config: ServeConfig, options: StartOption
       })()
       await stopping
     }
-    return { addresses, service, gateway, registry, replayed, stop }
+    return { addresses, service, gateway, registry, replayed, failed, stop }
   }
+}
+
+function hostPortText (a: { host: string, port: number }): string {
+  return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`
 }
 
 function hostPort (a: AddressInfo): string {

@@ -30,6 +30,12 @@ export interface LiveServiceOptions {
   now?: () => Date
   /** How often the 4-hour rule runs; default 60 s. 0 disables the timer (call runExpiry yourself). */
   expiryIntervalMs?: number
+  /**
+   * Told every change of a key's prefixes in this service's matcher (set, cleared by expiry,
+   * changed by another process), after it is made: `serve`'s ingest thread keeps its matcher in
+   * step with it.
+   */
+  onPrefixesApplied?: (keyId: string, prefixes: readonly string[]) => void
 }
 
 export const DEFAULT_EXPIRY_INTERVAL_MS = 60_000
@@ -43,6 +49,7 @@ export class LiveService {
   private readonly logger: Logger
   private readonly metrics: ServiceMetrics | undefined
   private readonly expiryIntervalMs: number
+  private readonly onPrefixesApplied: ((keyId: string, prefixes: readonly string[]) => void) | undefined
   private readonly sinks = new Map<string, Set<FrameSink>>()
   private subscription: BusSubscription | undefined
   private expiryTimer: NodeJS.Timeout | undefined
@@ -59,6 +66,7 @@ export class LiveService {
     this.deliveryLog = options.deliveryLog ?? new DeliveryLog()
     this.now = options.now ?? (() => new Date())
     this.expiryIntervalMs = options.expiryIntervalMs ?? DEFAULT_EXPIRY_INTERVAL_MS
+    this.onPrefixesApplied = options.onPrefixesApplied
   }
 
   /** Load every association, subscribe to the bus, start the expiry timer. */
@@ -119,7 +127,7 @@ export class LiveService {
       }
       for (const keyId of [...this.matcher.keyIds()]) {
         if (seen.has(keyId)) continue
-        this.matcher.removeKey(keyId)
+        this.removeKey(keyId)
         changed++
       }
       if (changed > 0) this.logger.info({ keys: changed }, 'prefix lists changed in the store by another process: applied')
@@ -140,11 +148,18 @@ export class LiveService {
       this.metrics.records.inc({ source: record.source })
       if (frames.length > 0) this.metrics.framesMatched.inc(frames.length)
     }
-    for (const [keyId, logged] of out) {
-      const sinks = this.sinks.get(keyId)
-      if (sinks === undefined) continue
-      for (const sink of sinks) sink.deliver(logged)
-    }
+    for (const [keyId, logged] of out) this.deliver(keyId, logged)
+  }
+
+  /**
+   * Frames matched elsewhere (`serve`'s ingest thread), `[keyId, text, keyId, text, ...]` in
+   * match order: number, keep and deliver them as `handle` does its own.
+   */
+  deliverFrames (frames: readonly string[]): void {
+    const out: Array<[string, LoggedFrame]> = []
+    for (let i = 0; i < frames.length; i += 2) out.push([frames[i], this.deliveryLog.append(frames[i], frames[i + 1])])
+    if (out.length > 0) this.metrics?.framesMatched.inc(out.length)
+    for (const [keyId, logged] of out) this.deliver(keyId, logged)
   }
 
   /**
@@ -185,7 +200,7 @@ export class LiveService {
       try {
         const lapsed = await this.store.expireIdle(this.now())
         for (const a of lapsed) {
-          this.matcher.removeKey(a.keyId)
+          this.removeKey(a.keyId)
           this.logger.info({ keyId: a.keyId, prefixes: a.prefixes.length, idleSince: a.idleSince.toISOString() }, 'key unused for the idle timeout: prefixes cleared')
         }
         count = lapsed.length
@@ -202,9 +217,21 @@ export class LiveService {
     return count
   }
 
+  private deliver (keyId: string, logged: LoggedFrame): void {
+    const sinks = this.sinks.get(keyId)
+    if (sinks === undefined) return
+    for (const sink of sinks) sink.deliver(logged)
+  }
+
+  private removeKey (keyId: string): void {
+    this.matcher.removeKey(keyId)
+    this.onPrefixesApplied?.(keyId, [])
+  }
+
   private applyPrefixes (keyId: string, prefixes: readonly string[]): void {
     try {
-      this.matcher.setKeyPrefixes(keyId, prefixes)
+      const stored = this.matcher.setKeyPrefixes(keyId, prefixes)
+      this.onPrefixesApplied?.(keyId, stored)
     } catch (error) {
       // The store checked the list already; a refusal here is a bug, never the user's input.
       this.logger.error({ err: error, keyId }, 'matcher refused a stored prefix list')

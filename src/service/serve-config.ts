@@ -38,6 +38,8 @@ export interface ServeConfig {
   replaySpeed: number | 'max'
   /** Longest wait for sessions to take their last frames at shutdown. */
   shutdownTimeoutMs: number
+  /** Run the sources and the matcher in a worker thread of their own (docs/serve.md, "Threads"); default true. */
+  ingestThread: boolean
 }
 
 export interface ServeFlags {
@@ -54,7 +56,7 @@ export interface ServeFlags {
   'shutdown-timeout'?: string
 }
 
-const FILE_KEYS = ['dataDir', 'databaseUrl', 'listenHttp', 'listenWs', 'listenBmp', 'idleTimeout', 'sessionLease', 'expiryInterval', 'logLevel', 'replay', 'replaySpeed', 'shutdownTimeout', 'collector', 'stream', 'deliveryLog']
+const FILE_KEYS = ['dataDir', 'databaseUrl', 'listenHttp', 'listenWs', 'listenBmp', 'idleTimeout', 'sessionLease', 'expiryInterval', 'logLevel', 'replay', 'replaySpeed', 'shutdownTimeout', 'collector', 'stream', 'deliveryLog', 'ingestThread']
 const STREAM_KEYS = ['pingInterval', 'renewInterval', 'closeTimeout', 'maxBufferedBytes', 'maxQueuedBytes']
 const LOG_KEYS = ['maxFramesPerKey', 'maxBytesPerKey', 'maxBytes']
 
@@ -115,6 +117,11 @@ export function resolveServeConfig (flags: ServeFlags, env: Env, file: unknown):
   const fileReplay = f.replay === undefined ? [] : f.replay
   if (!Array.isArray(fileReplay) || !fileReplay.every((x) => typeof x === 'string')) throw new ConfigError('config file: replay must be a list of file names')
 
+  if (f.ingestThread !== undefined && typeof f.ingestThread !== 'boolean') throw new ConfigError('config file: ingestThread must be true or false')
+  const threadEnv = env.BGPL_INGEST_THREAD
+  const threadText = threadEnv !== undefined && threadEnv !== '' ? threadEnv : f.ingestThread === false ? 'off' : 'on'
+  if (!['on', 'off'].includes(threadText)) throw new ConfigError(`BGPL_INGEST_THREAD must be on or off, not ${JSON.stringify(threadText)}`)
+
   const stream = streamLimits(f.stream, duration)
   const deliveryLog = logBounds(f.deliveryLog)
   const dataDir = pick(flags['data-dir'], 'BGPL_DATA_DIR', 'dataDir') ?? DEFAULT_DATA_DIR
@@ -135,7 +142,8 @@ export function resolveServeConfig (flags: ServeFlags, env: Env, file: unknown):
     deliveryLog,
     replay: flags.replay ?? (fileReplay as string[]),
     replaySpeed: speed,
-    shutdownTimeoutMs: duration(pick(flags['shutdown-timeout'], 'BGPL_SHUTDOWN_TIMEOUT', 'shutdownTimeout'), 10_000, 'shutdown timeout')
+    shutdownTimeoutMs: duration(pick(flags['shutdown-timeout'], 'BGPL_SHUTDOWN_TIMEOUT', 'shutdownTimeout'), 10_000, 'shutdown timeout'),
+    ingestThread: threadText === 'on'
   }
 }
 

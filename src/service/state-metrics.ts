@@ -1,6 +1,7 @@
 // Gauges read at scrape time from the components' own counters: the bus, the delivery log, the
 // matcher and the collector's record queue. Nothing is counted twice: each component keeps its
-// numbers, and /metrics reads them.
+// numbers, and /metrics reads them. With `serve`'s ingest thread, the sources' share (their
+// queue, their bus, the BMP routers) is the counters the thread last sent (IngestStats).
 import { Gauge } from 'prom-client'
 import type { Registry } from 'prom-client'
 import type { Bus } from '../bus/bus.ts'
@@ -9,13 +10,20 @@ import type { Matcher } from '../matcher/matcher.ts'
 import type { BgpRecord } from '../record/types.ts'
 import type { BmpStation } from '../sources/bmp/station.ts'
 import type { RecordQueue } from '../sources/record-queue.ts'
+import type { IngestStats } from './ingest/messages.ts'
 
 export interface StateSources {
   bus: Bus
   deliveryLog: DeliveryLog
   matcher: Matcher
-  queue: RecordQueue<BgpRecord>
-  bmp: () => BmpStation | undefined
+  /** The sources in this thread, or the ingest thread's counters. */
+  sources: { queue: RecordQueue<BgpRecord>, bmp: () => BmpStation | undefined } | (() => IngestStats)
+}
+
+/** The sources' counters (and their bus's, when they have one of their own). */
+function sourceStats (s: StateSources['sources']): IngestStats {
+  if (typeof s === 'function') return s()
+  return { busPublished: 0, busDropped: 0, busQueued: 0, queueLength: s.queue.length, queueDropped: s.queue.stats.dropped, bmpRouters: s.bmp()?.stats().connected ?? 0 }
 }
 
 export function registerStateMetrics (registry: Registry, s: StateSources): void {
@@ -24,15 +32,15 @@ export function registerStateMetrics (registry: Registry, s: StateSources): void
     // eslint-disable-next-line no-new
     new Gauge({ name, help, registers, collect () { this.set(read()) } })
   }
-  gauge('bgpl_bus_published', 'Records published on the bus since the start', () => s.bus.stats.published)
-  gauge('bgpl_bus_dropped', 'Records the bus dropped for a full subscriber queue', () => s.bus.stats.dropped)
-  gauge('bgpl_bus_queued', 'Records waiting on the bus', () => s.bus.stats.subscriptions.reduce((n, x) => n + x.queued, 0))
-  gauge('bgpl_source_queue_length', 'Records waiting in the collector queue (BGP and BMP)', () => s.queue.length)
-  gauge('bgpl_source_queue_dropped', 'Records the collector queue dropped because it was full', () => s.queue.stats.dropped)
+  gauge('bgpl_bus_published', 'Records published on the bus since the start', () => s.bus.stats.published + sourceStats(s.sources).busPublished)
+  gauge('bgpl_bus_dropped', 'Records the bus dropped for a full subscriber queue', () => s.bus.stats.dropped + sourceStats(s.sources).busDropped)
+  gauge('bgpl_bus_queued', 'Records waiting on the bus', () => s.bus.stats.subscriptions.reduce((n, x) => n + x.queued, 0) + sourceStats(s.sources).busQueued)
+  gauge('bgpl_source_queue_length', 'Records waiting in the collector queue (BGP and BMP)', () => sourceStats(s.sources).queueLength)
+  gauge('bgpl_source_queue_dropped', 'Records the collector queue dropped because it was full', () => sourceStats(s.sources).queueDropped)
   gauge('bgpl_matcher_keys', 'Keys with prefixes in the matcher', () => s.matcher.stats.keys)
   gauge('bgpl_matcher_associations', '(prefix, key) associations in the matcher', () => s.matcher.stats.associations)
   gauge('bgpl_delivery_log_frames', 'Frames kept for resume', () => s.deliveryLog.stats.frames)
   gauge('bgpl_delivery_log_bytes', 'Octets of frames kept for resume', () => s.deliveryLog.stats.bytes)
   gauge('bgpl_delivery_log_evicted', 'Frames evicted from the delivery log (per-key and global bounds)', () => s.deliveryLog.stats.evictedPerKey + s.deliveryLog.stats.evictedGlobal)
-  gauge('bgpl_bmp_routers', 'BMP routers connected', () => s.bmp()?.stats().connected ?? 0)
+  gauge('bgpl_bmp_routers', 'BMP routers connected', () => sourceStats(s.sources).bmpRouters)
 }

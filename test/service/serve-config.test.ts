@@ -22,6 +22,16 @@ it('has the documented defaults', () => {
   assert.equal(c.shutdownTimeoutMs, 10_000)
   assert.deepEqual(c.stream, { maxBufferedBytes: 1048576, maxQueuedBytes: 8388608, pingIntervalMs: 30_000, renewIntervalMs: 30_000, closeTimeoutMs: 5000 })
   assert.deepEqual(c.deliveryLog, {})
+  assert.equal(c.ingestThread, true)
+})
+
+it('runs the ingest thread unless the environment or the config file says off', () => {
+  assert.equal(resolveServeConfig({}, {}, { ingestThread: false }).ingestThread, false)
+  assert.equal(resolveServeConfig({}, {}, { ingestThread: true }).ingestThread, true)
+  assert.equal(resolveServeConfig({}, { BGPL_INGEST_THREAD: 'off' }, { ingestThread: true }).ingestThread, false)
+  assert.equal(resolveServeConfig({}, { BGPL_INGEST_THREAD: 'on' }, { ingestThread: false }).ingestThread, true)
+  assert.throws(() => resolveServeConfig({}, { BGPL_INGEST_THREAD: 'no' }, {}), (e: unknown) => e instanceof ConfigError && /BGPL_INGEST_THREAD must be on or off/.test(e.message))
+  assert.throws(() => resolveServeConfig({}, {}, { ingestThread: 'off' }), (e: unknown) => e instanceof ConfigError && /ingestThread must be true or false/.test(e.message))
 })
 
 it('takes flags over the environment over the config file', () => {

@@ -103,12 +103,12 @@ export async function runServe (argv: string[], io: CliIo, env: Readonly<Record<
   if (a.bmp !== undefined) lines += `BMP station       ${a.bmp}\n`
   io.stdout.write(lines)
 
-  await waitForSignal(logger)
+  const failure = await Promise.race([waitForSignal(logger).then(() => undefined), server.failed])
   try {
     await server.stop()
   } catch (e) {
     logger.error({ err: e }, 'shutdown failed')
     return 1
   }
-  return 0
+  return failure === undefined ? 0 : 1
 }

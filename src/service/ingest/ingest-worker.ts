@@ -1,0 +1,136 @@
+// The ingest thread of `serve` (docs/serve.md, "Threads"): the BGP collector and the BMP station,
+// their record queue, a bus and a matcher, in a worker thread. Each turn of the bus's loop, the
+// frames it made go to the main thread in one message (messages.ts). A batch the main thread has
+// not yet acknowledged counts against MAX_UNACKED: past it the bus handler waits, the bus's queue
+// and then the record queue fill, and the sources push back on the routers as they do when the
+// bus is slow (docs/collector.md). Nothing runs on import: ingest-worker-entry.ts starts it.
+import type { MessagePort } from 'node:worker_threads'
+import { InProcessBus } from '../../bus/in-process-bus.ts'
+import { createLogger } from '../../log.ts'
+import { Matcher } from '../../matcher/matcher.ts'
+import type { BgpRecord } from '../../record/types.ts'
+import { Collector } from '../../sources/bgp/collector.ts'
+import { startBmpStation } from '../../sources/bmp/station.ts'
+import type { BmpStation } from '../../sources/bmp/station.ts'
+import { pumpRecords } from '../record-pump.ts'
+import { MAX_UNACKED } from './messages.ts'
+import type { FromIngest, IngestStats, IngestWorkerData, ToIngest } from './messages.ts'
+
+/** How often, at most, the sources' counters go with a batch, and at least (alone) when none goes. */
+const STATS_EVERY_MS = 250
+const STATS_INTERVAL_MS = 1000
+
+export async function runIngestWorker (port: MessagePort, data: IngestWorkerData): Promise<void> {
+  const post = (m: FromIngest): void => { port.postMessage(m) }
+  const logger = createLogger({ level: data.logLevel as 'info', base: data.logBase })
+  const matcher = new Matcher({ maxPrefixesPerKey: 100_000 })
+  for (const [keyId, prefixes] of data.associations) matcher.setKeyPrefixes(keyId, prefixes)
+  const bus = new InProcessBus()
+  const collector = new Collector({ config: data.collector, logger: logger.child({ component: 'bgp-collector' }) })
+  let bmp: BmpStation | undefined
+
+  const stats = (): IngestStats => ({
+    busPublished: bus.stats.published,
+    busDropped: bus.stats.dropped,
+    busQueued: bus.stats.subscriptions.reduce((n, s) => n + s.queued, 0),
+    queueLength: collector.queue.length,
+    queueDropped: collector.queue.stats.dropped,
+    bmpRouters: bmp?.stats().connected ?? 0
+  })
+
+  let frames: string[] = []
+  let sources: Record<string, number> = {}
+  let matchSeconds: number[] = []
+  let flushing = false
+  let statsAt = 0
+  let unacked = 0
+  let credit: (() => void) | undefined
+  const flush = (): void => {
+    flushing = false
+    if (matchSeconds.length === 0) return
+    const now = performance.now()
+    const withStats = now - statsAt >= STATS_EVERY_MS
+    if (withStats) statsAt = now
+    post({ type: 'frames', frames, sources, matchSeconds, stats: withStats ? stats() : undefined })
+    frames = []
+    sources = {}
+    matchSeconds = []
+    unacked++
+  }
+  const take = (record: BgpRecord): void => {
+    const started = performance.now()
+    for (const { keyId, text } of matcher.match(record)) frames.push(keyId, text)
+    matchSeconds.push((performance.now() - started) / 1000)
+    sources[record.source] = (sources[record.source] ?? 0) + 1
+    if (!flushing) {
+      // At the end of this turn of the bus's loop (it yields every few ms).
+      flushing = true
+      process.nextTick(flush)
+    }
+  }
+  bus.subscribe((delivery) => {
+    if (unacked < MAX_UNACKED) {
+      take(delivery.record)
+      return
+    }
+    // The main thread is behind: this record waits, and the bus behind it.
+    return new Promise<void>((resolve) => {
+      credit = () => {
+        take(delivery.record)
+        resolve()
+      }
+    })
+  }, { group: 'matcher', onError: (err) => { logger.error({ err }, 'record handling failed') } })
+
+  let stopping = false
+  let running = false
+  const stopNow = (): void => {
+    stop().catch((err: unknown) => { logger.error({ err }, 'ingest thread: stop failed') })
+  }
+  port.on('message', (m: ToIngest) => {
+    if (m.type === 'prefixes') {
+      matcher.setKeyPrefixes(m.keyId, m.prefixes)
+    } else if (m.type === 'ack') {
+      unacked -= m.batches
+      if (unacked < MAX_UNACKED && credit !== undefined) {
+        const c = credit
+        credit = undefined
+        c()
+      }
+    } else if (m.type === 'stop' && !stopping) {
+      // Asked while starting: stopped once the sources are up.
+      stopping = true
+      if (running) stopNow()
+    }
+  })
+
+  try {
+    await collector.start()
+    if (data.listenBmp !== undefined) {
+      bmp = await startBmpStation({ listen: data.listenBmp, source: data.collector.name, queue: collector.queue, logger: logger.child({ component: 'bmp-station' }) })
+    }
+  } catch (err) {
+    await collector.stop().catch(() => {})
+    post({ type: 'start-failed', message: (err as Error).message })
+    port.close()
+    return
+  }
+  const pump = pumpRecords(collector.queue, bus)
+  const timer = setInterval(() => { if (!flushing) post({ type: 'frames', frames: [], sources: {}, matchSeconds: [], stats: stats() }) }, STATS_INTERVAL_MS)
+  post({ type: 'started', bgp: collector.listening(), bmp: bmp?.address })
+  running = true
+  if (stopping) stopNow()
+
+  /** Sources first (their peer-down records still flow), then everything queued through the matcher. */
+  async function stop (): Promise<void> {
+    await Promise.all([collector.stop(), bmp?.close()])
+    collector.queue.close()
+    const records = await pump
+    await bus.flush()
+    await bus.close()
+    clearInterval(timer)
+    flush()
+    post({ type: 'stopped', records, stats: stats() })
+    port.close()
+  }
+}

@@ -1,0 +1,125 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createServer } from 'node:net'
+import { MessageChannel } from 'node:worker_threads'
+import type { MessagePort } from 'node:worker_threads'
+import { IngestThread } from '../../../src/service/ingest/ingest-thread.ts'
+import type { IngestBatch } from '../../../src/service/ingest/ingest-thread.ts'
+import { runIngestWorker } from '../../../src/service/ingest/ingest-worker.ts'
+import { ACK_EVERY, MAX_UNACKED } from '../../../src/service/ingest/messages.ts'
+import type { FromIngest, IngestWorkerData } from '../../../src/service/ingest/messages.ts'
+import { resolveConfig } from '../../../src/sources/bgp/collector-config.ts'
+import { TestPeer, announceUpdate, defaultCapabilities } from '../../helpers/routers/test-peer.ts'
+
+function workerData (associations: Array<[string, string[]]>, listen = '127.0.0.1:0'): IngestWorkerData {
+  return {
+    collector: resolveConfig({ listen: [listen], routerId: '10.255.255.1', localAs: 65000 }),
+    listenBmp: undefined,
+    associations,
+    logLevel: 'silent',
+    logBase: {}
+  }
+}
+
+/** Each key's frames, parsed, in arrival order. */
+function framesOf (batches: IngestBatch[]): Array<[string, Record<string, unknown>]> {
+  const out: Array<[string, Record<string, unknown>]> = []
+  for (const b of batches) for (let i = 0; i < b.frames.length; i += 2) out.push([b.frames[i], JSON.parse(b.frames[i + 1])])
+  return out
+}
+
+async function until (what: string, ok: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms
+  while (!ok()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+test('the ingest thread: a router\'s UPDATEs become the keys\' frames in the main thread, prefix changes apply, stop hands over the last frames', async (t) => {
+  const batches: IngestBatch[] = []
+  const thread = new IngestThread({ data: workerData([['k', ['10.0.0.0/8']]]), onFrames: (b) => { batches.push(b) }, onFailure: (err) => { assert.fail(err) } })
+  await thread.ready
+  t.after(async () => { await thread.stop() })
+  assert.equal(thread.bgp.length, 1)
+  const peer = await TestPeer.establish({ host: '127.0.0.1', port: thread.bgp[0].port, localAddress: '127.0.0.31', asn: 64531, bgpId: '10.0.0.31', capabilities: defaultCapabilities(64531, false) })
+  peer.send(announceUpdate({ prefixes: ['10.1.0.0/16', '192.0.2.0/24'], nextHop: '127.0.0.31', asPath: [64531, 64500] }))
+  await until('the first frame', () => framesOf(batches).some(([, f]) => f.prefixes !== undefined))
+  const first = framesOf(batches).filter(([, f]) => f.prefixes !== undefined)
+  assert.deepEqual(first.map(([k, f]) => [k, f.prefixes, f['as-path']]), [['k', '10.1.0.0/16', '64531 64500']])
+  assert.equal(batches.reduce((n, b) => n + (b.sources['bgp-collector'] ?? 0), 0) >= 2, true, 'peer up and the UPDATE counted')
+
+  // A change of the key's prefixes reaches the thread's matcher before the next UPDATE.
+  thread.setKeyPrefixes('k', ['192.0.2.0/24'])
+  thread.setKeyPrefixes('other', ['198.51.100.0/24'])
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  peer.send(announceUpdate({ prefixes: ['10.2.0.0/16', '192.0.2.0/24', '198.51.100.0/24'], nextHop: '127.0.0.31', asPath: [64531] }))
+  await until('the second frame', () => framesOf(batches).filter(([, f]) => f.prefixes !== undefined).length >= 3)
+  assert.deepEqual(framesOf(batches).filter(([, f]) => f.prefixes !== undefined).slice(1).map(([k, f]) => [k, f.prefixes]).sort(),
+    [['k', '192.0.2.0/24'], ['other', '198.51.100.0/24']])
+
+  // Stop: the session is closed, and its peer-down frame is handed over before stop resolves.
+  peer.send(announceUpdate({ prefixes: ['192.0.2.0/24'], nextHop: '127.0.0.31', asPath: [64531, 1] }))
+  const records = await thread.stop()
+  peer.destroy()
+  assert.ok(records >= 4, `${records} records`)
+  // The last UPDATE, then the session's end: the peer down, and the withdrawal of the route it had.
+  const last = framesOf(batches).filter(([k]) => k === 'k').slice(-3).map(([, f]) => f.record_type === 'peer_state' ? `P ${f.state as string}` : f.prefixes !== undefined ? `A ${f.prefixes as string} ${f['as-path'] as string}` : `W ${f.withdrawn as string}`)
+  assert.deepEqual(last, ['A 192.0.2.0/24 64531 1', 'P down', 'W 192.0.2.0/24'])
+  assert.equal(thread.stats.queueLength, 0)
+})
+
+test('the ingest thread refuses to start when its sources cannot listen, with the reason', async (t) => {
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.after(() => { taken.close() })
+  const port = (taken.address() as { port: number }).port
+  const thread = new IngestThread({ data: workerData([], `127.0.0.1:${port}`), onFrames: () => {}, onFailure: () => {} })
+  await assert.rejects(thread.ready, /EADDRINUSE|in use/)
+  assert.equal(await thread.stop(), 0)
+})
+
+test('the ingest worker waits when the main thread has not acknowledged its batches, and goes on when it does', async (t) => {
+  // The worker's side run in this thread over a MessageChannel: the test is the main thread.
+  const { port1, port2 } = new MessageChannel()
+  const got: FromIngest[] = []
+  port2.on('message', (m: FromIngest) => { got.push(m) })
+  const running = runIngestWorker(port1 as MessagePort, workerData([['k', ['10.0.0.0/8']]]))
+  let stopped = false
+  t.after(async () => {
+    // Whatever happened, the worker's sources stop, or they would keep the test process alive.
+    if (!stopped) {
+      port2.postMessage({ type: 'ack', batches: 1000 })
+      port2.postMessage({ type: 'stop' })
+      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, 5000))])
+    }
+    port2.close()
+  })
+  await until('started', () => got.some((m) => m.type === 'started'))
+  const started = got.find((m) => m.type === 'started')
+  assert.ok(started?.type === 'started')
+  const peer = await TestPeer.establish({ host: '127.0.0.1', port: started.bgp[0].port, localAddress: '127.0.0.32', asn: 64532, bgpId: '10.0.0.32', capabilities: defaultCapabilities(64532, false) })
+  t.after(() => { peer.destroy() })
+  const batches = (): Array<FromIngest & { type: 'frames' }> => got.filter((m): m is FromIngest & { type: 'frames' } => m.type === 'frames' && m.matchSeconds.length > 0)
+  const announced = (): string[] => batches().flatMap((b) => b.frames.filter((_, i) => i % 2 === 1).map((text) => JSON.parse(text).prefixes as string | undefined)).filter((p) => p !== undefined)
+  const frames = (): number => announced().length
+  // One UPDATE a turn of the worker's bus: each makes a batch, none is acknowledged.
+  const sent = MAX_UNACKED + 20
+  for (let i = 0; i < sent; i++) {
+    peer.send(announceUpdate({ prefixes: [`10.${i}.0.0/16`], nextHop: '127.0.0.32', asPath: [64532] }))
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  assert.equal(batches().length, MAX_UNACKED, 'no batch past the bound while none is acknowledged')
+  assert.ok(frames() < sent)
+  // Acknowledged: the rest follows, nothing lost, in order.
+  port2.postMessage({ type: 'ack', batches: ACK_EVERY })
+  port2.postMessage({ type: 'ack', batches: MAX_UNACKED - ACK_EVERY })
+  await until('every frame', () => frames() === sent)
+  assert.deepEqual(announced(), Array.from({ length: sent }, (_, i) => `10.${i}.0.0/16`))
+  port2.postMessage({ type: 'ack', batches: 1000 })
+  port2.postMessage({ type: 'stop' })
+  await until('stopped', () => got.some((m) => m.type === 'stopped'))
+  await running
+  stopped = true
+})
