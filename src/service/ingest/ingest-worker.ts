@@ -22,7 +22,7 @@ const STATS_INTERVAL_MS = 1000
 
 export async function runIngestWorker (port: MessagePort, data: IngestWorkerData): Promise<void> {
   const post = (m: FromIngest): void => { port.postMessage(m) }
-  const logger = createLogger({ level: data.logLevel as 'info', base: data.logBase })
+  const logger = createLogger({ level: data.logLevel, base: data.logBase })
   const matcher = new Matcher({ maxPrefixesPerKey: 100_000 })
   for (const [keyId, prefixes] of data.associations) matcher.setKeyPrefixes(keyId, prefixes)
   const bus = new InProcessBus()

@@ -3,6 +3,7 @@
 // thread each key's frames as text; the main thread keeps the store, the API, the delivery log
 // and the websocket sessions, and tells the worker every change of a key's prefixes.
 import type { CollectorConfig, ListenAddress } from '../../sources/bgp/collector-config.ts'
+import type { LogLevel } from '../serve-config.ts'
 
 /** Batches of frames the main thread may hold unacknowledged before the worker waits (a turn of its bus, ~2 ms of records, each). */
 export const MAX_UNACKED = 64
@@ -16,7 +17,7 @@ export interface IngestWorkerData {
   listenBmp: string | undefined
   /** Every key's prefixes at the start. */
   associations: Array<[string, string[]]>
-  logLevel: string
+  logLevel: LogLevel
   /** Fields of every log line (service, version). */
   logBase: Record<string, unknown>
 }
