@@ -240,7 +240,7 @@ function hostPortText (a: { host: string, port: number }): string {
 }
 
 function hostPort (a: AddressInfo): string {
-  return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`
+  return hostPortText({ host: a.address, port: a.port })
 }
 
 async function listen (server: Server, host: string, port: number): Promise<void> {

@@ -20,27 +20,36 @@ export interface StateSources {
   sources: { queue: RecordQueue<BgpRecord>, bmp: () => BmpStation | undefined } | (() => IngestStats)
 }
 
-/** The sources' counters (and their bus's, when they have one of their own). */
-function sourceStats (s: StateSources['sources']): IngestStats {
-  if (typeof s === 'function') return s()
-  return { busPublished: 0, busDropped: 0, busQueued: 0, queueLength: s.queue.length, queueDropped: s.queue.stats.dropped, bmpRouters: s.bmp()?.stats().connected ?? 0 }
+/** The counters of the sources' queue and BMP station, and of their bus when it is not the one counted here. */
+export function sourceStats (queue: RecordQueue<BgpRecord>, bmp: BmpStation | undefined, bus?: Bus): IngestStats {
+  const b = bus?.stats
+  return {
+    busPublished: b?.published ?? 0,
+    busDropped: b?.dropped ?? 0,
+    busQueued: b?.subscriptions.reduce((n, x) => n + x.queued, 0) ?? 0,
+    queueLength: queue.length,
+    queueDropped: queue.stats.dropped,
+    bmpRouters: bmp?.stats().connected ?? 0
+  }
 }
 
 export function registerStateMetrics (registry: Registry, s: StateSources): void {
   const registers = [registry]
+  const sources = s.sources
+  const counts = typeof sources === 'function' ? sources : () => sourceStats(sources.queue, sources.bmp())
   const gauge = (name: string, help: string, read: () => number): void => {
     // eslint-disable-next-line no-new
     new Gauge({ name, help, registers, collect () { this.set(read()) } })
   }
-  gauge('bgpl_bus_published', 'Records published on the bus since the start', () => s.bus.stats.published + sourceStats(s.sources).busPublished)
-  gauge('bgpl_bus_dropped', 'Records the bus dropped for a full subscriber queue', () => s.bus.stats.dropped + sourceStats(s.sources).busDropped)
-  gauge('bgpl_bus_queued', 'Records waiting on the bus', () => s.bus.stats.subscriptions.reduce((n, x) => n + x.queued, 0) + sourceStats(s.sources).busQueued)
-  gauge('bgpl_source_queue_length', 'Records waiting in the collector queue (BGP and BMP)', () => sourceStats(s.sources).queueLength)
-  gauge('bgpl_source_queue_dropped', 'Records the collector queue dropped because it was full', () => sourceStats(s.sources).queueDropped)
+  gauge('bgpl_bus_published', 'Records published on the bus since the start', () => s.bus.stats.published + counts().busPublished)
+  gauge('bgpl_bus_dropped', 'Records the bus dropped for a full subscriber queue', () => s.bus.stats.dropped + counts().busDropped)
+  gauge('bgpl_bus_queued', 'Records waiting on the bus', () => s.bus.stats.subscriptions.reduce((n, x) => n + x.queued, 0) + counts().busQueued)
+  gauge('bgpl_source_queue_length', 'Records waiting in the collector queue (BGP and BMP)', () => counts().queueLength)
+  gauge('bgpl_source_queue_dropped', 'Records the collector queue dropped because it was full', () => counts().queueDropped)
   gauge('bgpl_matcher_keys', 'Keys with prefixes in the matcher', () => s.matcher.stats.keys)
   gauge('bgpl_matcher_associations', '(prefix, key) associations in the matcher', () => s.matcher.stats.associations)
   gauge('bgpl_delivery_log_frames', 'Frames kept for resume', () => s.deliveryLog.stats.frames)
   gauge('bgpl_delivery_log_bytes', 'Octets of frames kept for resume', () => s.deliveryLog.stats.bytes)
   gauge('bgpl_delivery_log_evicted', 'Frames evicted from the delivery log (per-key and global bounds)', () => s.deliveryLog.stats.evictedPerKey + s.deliveryLog.stats.evictedGlobal)
-  gauge('bgpl_bmp_routers', 'BMP routers connected', () => sourceStats(s.sources).bmpRouters)
+  gauge('bgpl_bmp_routers', 'BMP routers connected', () => counts().bmpRouters)
 }

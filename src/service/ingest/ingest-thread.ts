@@ -107,13 +107,13 @@ export class IngestThread {
   private take (m: FromIngest): void {
     if (m.type === 'frames') {
       if (m.stats !== undefined) this.stats = m.stats
-      if (m.matchSeconds.length > 0) {
-        this.options.onFrames(m)
-        if (++this.taken === ACK_EVERY) {
-          this.send({ type: 'ack', batches: this.taken })
-          this.taken = 0
-        }
+      this.options.onFrames(m)
+      if (++this.taken === ACK_EVERY) {
+        this.send({ type: 'ack', batches: this.taken })
+        this.taken = 0
       }
+    } else if (m.type === 'stats') {
+      this.stats = m.stats
     } else if (m.type === 'stopped') {
       this.stats = m.stats
       this.resolveStopped?.(m.records)

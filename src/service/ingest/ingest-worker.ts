@@ -13,6 +13,7 @@ import { Collector } from '../../sources/bgp/collector.ts'
 import { startBmpStation } from '../../sources/bmp/station.ts'
 import type { BmpStation } from '../../sources/bmp/station.ts'
 import { pumpRecords } from '../record-pump.ts'
+import { sourceStats } from '../state-metrics.ts'
 import { MAX_UNACKED } from './messages.ts'
 import type { FromIngest, IngestStats, IngestWorkerData, ToIngest } from './messages.ts'
 
@@ -29,14 +30,7 @@ export async function runIngestWorker (port: MessagePort, data: IngestWorkerData
   const collector = new Collector({ config: data.collector, logger: logger.child({ component: 'bgp-collector' }) })
   let bmp: BmpStation | undefined
 
-  const stats = (): IngestStats => ({
-    busPublished: bus.stats.published,
-    busDropped: bus.stats.dropped,
-    busQueued: bus.stats.subscriptions.reduce((n, s) => n + s.queued, 0),
-    queueLength: collector.queue.length,
-    queueDropped: collector.queue.stats.dropped,
-    bmpRouters: bmp?.stats().connected ?? 0
-  })
+  const stats = (): IngestStats => sourceStats(collector.queue, bmp, bus)
 
   let frames: string[] = []
   let sources: Record<string, number> = {}
@@ -116,7 +110,7 @@ export async function runIngestWorker (port: MessagePort, data: IngestWorkerData
     return
   }
   const pump = pumpRecords(collector.queue, bus)
-  const timer = setInterval(() => { if (!flushing) post({ type: 'frames', frames: [], sources: {}, matchSeconds: [], stats: stats() }) }, STATS_INTERVAL_MS)
+  const timer = setInterval(() => { if (!flushing) post({ type: 'stats', stats: stats() }) }, STATS_INTERVAL_MS)
   post({ type: 'started', bgp: collector.listening(), bmp: bmp?.address })
   running = true
   if (stopping) stopNow()

@@ -39,9 +39,11 @@ export type FromIngest =
    * The frames of one turn of the worker's bus, `[keyId, text, keyId, text, ...]` in match order,
    * and the records they came from: counts by source and each record's matching time (seconds).
    * The main thread acknowledges them, several at a time (`ack`). `stats` come with one batch in
-   * a few (every 250 ms at most), and alone every second when no batch goes.
+   * a few (every 250 ms at most).
    */
   | { type: 'frames', frames: string[], sources: Record<string, number>, matchSeconds: number[], stats: IngestStats | undefined }
+  /** The sources' counters alone, when no batch went for a while. */
+  | { type: 'stats', stats: IngestStats }
   | { type: 'stopped', records: number, stats: IngestStats }
 
 export type ToIngest =
