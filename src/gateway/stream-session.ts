@@ -27,6 +27,9 @@ import type { ServiceMetrics } from '../service/service-metrics.ts'
 import type { Store } from '../store/types.ts'
 import { errorFrame } from './control-frames.ts'
 
+/** Frames are UTF-8 octets sent as text messages (RFC 6455 section 5.6), not binary ones. */
+const TEXT = { binary: false } as const
+
 export interface SessionLimits {
   /** Octets handed to the socket and not yet written, at most; default 1 MiB. */
   maxBufferedBytes: number
@@ -141,7 +144,7 @@ export class StreamSession implements FrameSink {
   /** A frame of the key (from the live service, or a replay): send it, queue it, or give up on the client. */
   deliver (frame: LoggedFrame, replay = false): void {
     if (this.closing) return
-    const size = frame.text.length
+    const size = frame.bytes.length
     if (this.queueHead === this.queue.length && this.inFlightBytes < this.limits.maxBufferedBytes) {
       this.write(frame)
       return
@@ -195,12 +198,12 @@ export class StreamSession implements FrameSink {
   }
 
   private write (frame: LoggedFrame): void {
-    const size = frame.text.length
+    const size = frame.bytes.length
     this.inFlightBytes += size
     this.lastSeq = frame.seq
     this.metrics?.framesSent.inc()
     this.cork()
-    this.ws.send(frame.text, (err) => { this.written(size, err) })
+    this.ws.send(frame.bytes, TEXT, (err) => { this.written(size, err) })
   }
 
   /** Hold the socket's writes until the end of this turn (the frames written in it go out in one writev). */
@@ -226,7 +229,7 @@ export class StreamSession implements FrameSink {
     while (this.queueHead < this.queue.length && this.inFlightBytes < this.limits.maxBufferedBytes && !this.closing) {
       const frame = this.queue[this.queueHead]
       this.queueHead++
-      this.queuedBytes -= frame.text.length
+      this.queuedBytes -= frame.bytes.length
       this.write(frame)
     }
     if (this.queueHead === this.queue.length) {

@@ -11,6 +11,7 @@ import type { FeedSink, FrameFeed } from '../gateway/frame-feed.ts'
 import { gapFrame } from '../gateway/control-frames.ts'
 import type { GapReason } from '../gateway/control-frames.ts'
 import type { Logger } from '../log.ts'
+import { withSeq } from '../matcher/delivery-log.ts'
 import type { ServiceMetrics } from '../service/service-metrics.ts'
 import type { KafkaSettings } from './kafka-settings.ts'
 import { isStaleLeader, KafkaErrors } from './partition-reader.ts'
@@ -205,12 +206,12 @@ export class KafkaFrameFeed implements FrameFeed {
       if (r.value === null || r.value.length < 2) continue
       this.metrics?.kafkaStageDelay.observe({ stage: 'fetched' }, Math.max(0, now - r.timestamp) / 1000)
       const seq = Number(r.offset) + 1
-      let text: string | undefined
+      let bytes: Buffer | undefined
       for (const s of open) {
         if (r.offset !== s.next) continue
-        text ??= '{"seq":' + String(seq) + ',' + r.value.toString('utf8', 1)
+        bytes ??= withSeq(seq, r.value)
         s.next = r.offset + 1n
-        s.sink.deliver({ seq, text }, true)
+        s.sink.deliver({ seq, bytes }, true)
       }
     }
   }

@@ -7,9 +7,11 @@
 // Bounds (docs/matcher.md): per key, a number of frames and a number of bytes; globally, a number
 // of bytes over all keys. Past a bound the oldest frames go: the key's own when a per-key bound is
 // hit, the oldest of all keys when the global one is. Every eviction is counted.
-// Sizes are the JSON text's length (one byte a character for the ASCII the frames are made of)
-// plus a fixed overhead per entry for the ring slot and the string header.
+// A frame's size is its octets (UTF-8 JSON) plus a fixed overhead per entry. The octets are kept
+// in a FrameArena (outside V8's heap); the global bound also bounds the arena's chunks, which a
+// few old frames can keep held: past maxBytes plus a chunk, the oldest frames go as well.
 
+import { FrameArena } from './frame-arena.ts'
 import type { Frame } from './frame.ts'
 
 export interface DeliveryLogOptions {
@@ -39,12 +41,14 @@ export interface DeliveryLogStats {
   evictedPerKey: number
   /** Frames evicted because the global byte bound was hit. */
   evictedGlobal: number
+  /** Octets of the arena's chunks the kept frames are in. */
+  arenaBytes: number
 }
 
 export interface LoggedFrame {
   seq: number
-  /** The frame as sent: JSON with `seq` first. */
-  text: string
+  /** The frame as sent: UTF-8 JSON with `seq` first. */
+  bytes: Buffer
 }
 
 export type SinceResult =
@@ -55,12 +59,26 @@ export type SinceResult =
   /** The asked seq is past the last one numbered (the log was reset, e.g. by a restart). */
   | { kind: 'ahead', lastSeq: number }
 
-/** Fixed cost counted per kept frame on top of its text. */
+/** Fixed cost counted per kept frame on top of its octets. */
 export const ENTRY_OVERHEAD = 64
+
+/** The start of a frame numbered `seq`, up to its first field: `{"seq":N,`. */
+export function seqHead (seq: number): string {
+  return '{"seq":' + String(seq) + ','
+}
+
+/** A frame's JSON (`{` first) numbered `seq`: a new buffer. */
+export function withSeq (seq: number, json: Buffer): Buffer {
+  const head = seqHead(seq)
+  const out = Buffer.allocUnsafe(head.length + json.length - 1)
+  out.write(head, 0, 'latin1')
+  json.copy(out, head.length, 1)
+  return out
+}
 
 const DEFAULTS = { maxFramesPerKey: 10_000, maxBytesPerKey: 4 * 1024 * 1024, maxBytes: 256 * 1024 * 1024 }
 
-/** One key's ring of frames: seqs firstSeq .. nextSeq - 1 are kept. */
+/** One key's ring of frames: seqs firstSeq .. nextSeq - 1 are kept, each as (chunk, offset, length) in the arena. */
 class KeyLog {
   readonly keyId: string
   /** Seq the next frame gets. */
@@ -68,7 +86,9 @@ class KeyLog {
   /** Seq of the oldest kept frame (== nextSeq when none is kept). */
   firstSeq: number
   bytes = 0
-  private ring: string[] = []
+  private chunkIds = new Float64Array(0)
+  private offsets = new Uint32Array(0)
+  private lengths = new Uint32Array(0)
   private head = 0
   private count = 0
 
@@ -82,29 +102,32 @@ class KeyLog {
     return this.count
   }
 
-  push (text: string, maxFrames: number): void {
-    if (this.count === this.ring.length) this.grow(maxFrames)
-    this.ring[(this.head + this.count) % this.ring.length] = text
+  push (chunkId: number, at: number, length: number, maxFrames: number): void {
+    if (this.count === this.lengths.length) this.grow(maxFrames)
+    const slot = (this.head + this.count) % this.lengths.length
+    this.chunkIds[slot] = chunkId
+    this.offsets[slot] = at
+    this.lengths[slot] = length
     this.count++
     this.nextSeq++
-    this.bytes += text.length + ENTRY_OVERHEAD
+    this.bytes += length + ENTRY_OVERHEAD
   }
 
-  /** Drop the oldest frame; returns its size. */
-  shift (): number {
-    const text = this.ring[this.head]
-    this.ring[this.head] = ''
-    this.head = (this.head + 1) % this.ring.length
+  /** Drop the oldest frame, releasing its octets; returns its size. */
+  shift (arena: FrameArena): number {
+    arena.release(this.chunkIds[this.head])
+    const size = this.lengths[this.head] + ENTRY_OVERHEAD
+    this.head = (this.head + 1) % this.lengths.length
     this.count--
     this.firstSeq++
-    const size = text.length + ENTRY_OVERHEAD
     this.bytes -= size
     return size
   }
 
-  /** Text of kept frame `seq` (firstSeq <= seq < nextSeq). */
-  at (seq: number): string {
-    return this.ring[(this.head + (seq - this.firstSeq)) % this.ring.length]
+  /** Octets of kept frame `seq` (firstSeq <= seq < nextSeq). */
+  at (seq: number, arena: FrameArena): Buffer {
+    const slot = (this.head + (seq - this.firstSeq)) % this.lengths.length
+    return arena.view(this.chunkIds[slot], this.offsets[slot], this.lengths[slot])
   }
 
   /**
@@ -112,10 +135,19 @@ class KeyLog {
    * before the oldest is evicted.
    */
   private grow (maxFrames: number): void {
-    const size = Math.min(Math.max(8, this.ring.length * 2), maxFrames + 1)
-    const next = new Array<string>(size)
-    for (let i = 0; i < this.count; i++) next[i] = this.ring[(this.head + i) % this.ring.length]
-    this.ring = next
+    const size = Math.min(Math.max(8, this.lengths.length * 2), maxFrames + 1)
+    const chunkIds = new Float64Array(size)
+    const offsets = new Uint32Array(size)
+    const lengths = new Uint32Array(size)
+    for (let i = 0; i < this.count; i++) {
+      const from = (this.head + i) % this.lengths.length
+      chunkIds[i] = this.chunkIds[from]
+      offsets[i] = this.offsets[from]
+      lengths[i] = this.lengths[from]
+    }
+    this.chunkIds = chunkIds
+    this.offsets = offsets
+    this.lengths = lengths
     this.head = 0
   }
 }
@@ -127,7 +159,11 @@ export class DeliveryLog {
   /** Seqs of this log start at seqBase + 1. */
   readonly seqBase: number
   private readonly logs = new Map<string, KeyLog>()
-  /** Every kept frame in append order, as (log, seq) pairs, for global eviction; may hold stale pairs. */
+  private readonly arena: FrameArena
+  /**
+   * Every kept frame in append order, as (log, seq - seqBase) pairs (small integers, not heap
+   * numbers), for global eviction; may hold stale pairs.
+   */
   private order: Array<KeyLog | number> = []
   private orderHead = 0
   private frames = 0
@@ -143,6 +179,9 @@ export class DeliveryLog {
     this.seqBase = options.seqBase ?? 0
     if (!(this.maxFramesPerKey >= 1 && this.maxBytesPerKey >= 1 && this.maxBytes >= 1)) throw new RangeError('delivery log bounds must be positive')
     if (!Number.isSafeInteger(this.seqBase) || this.seqBase < 0 || this.seqBase >= 2 ** 52) throw new RangeError(`not a seq base: ${this.seqBase}`)
+    // Chunks of 1/64 of the global bound, 4 KiB to 256 KiB: small against the bound, large
+    // against a frame (~1 KiB).
+    this.arena = new FrameArena(Math.min(256 * 1024, Math.max(4096, 2 ** Math.floor(Math.log2(this.maxBytes / 64)))))
   }
 
   get stats (): DeliveryLogStats {
@@ -152,7 +191,8 @@ export class DeliveryLog {
       bytes: this.bytes,
       appended: this.appended,
       evictedPerKey: this.evictedPerKey,
-      evictedGlobal: this.evictedGlobal
+      evictedGlobal: this.evictedGlobal,
+      arenaBytes: this.arena.heldBytes
     }
   }
 
@@ -161,29 +201,32 @@ export class DeliveryLog {
    * text (an object) as the matcher makes it.
    */
   append (keyId: string, frame: Frame | string): LoggedFrame {
-    let log = this.logs.get(keyId)
-    if (log === undefined) {
-      log = new KeyLog(keyId, this.seqBase)
-      this.logs.set(keyId, log)
-    }
+    const log = this.keyLog(keyId)
     const seq = log.nextSeq
     const json = typeof frame === 'string' ? frame : JSON.stringify(frame)
-    const text = '{"seq":' + String(seq) + ',' + json.slice(1)
-    log.push(text, this.maxFramesPerKey)
-    this.order.push(log, seq)
-    this.frames++
-    this.bytes += text.length + ENTRY_OVERHEAD
-    this.appended++
-    while (log.size > 1 && (log.size > this.maxFramesPerKey || log.bytes > this.maxBytesPerKey)) {
-      this.bytes -= log.shift()
-      this.frames--
-      this.evictedPerKey++
-    }
-    // The newest frame is always kept, even alone over a byte bound, so that it can be sent.
-    while (this.bytes > this.maxBytes && this.frames > 1) this.evictOldest()
-    const pending = this.order.length - this.orderHead
-    if (pending > 4 * this.frames + 1024 || (this.orderHead > 65_536 && this.orderHead > pending)) this.compactOrder()
-    return { seq, text }
+    const head = seqHead(seq)
+    // The JSON goes in with its `{` over the head's `,`, then the `,` back.
+    const length = head.length - 1 + Buffer.byteLength(json)
+    const { id, buffer, at } = this.arena.place(length)
+    buffer.write(head, at, 'latin1')
+    buffer.write(json, at + head.length - 1, 'utf8')
+    buffer[at + head.length - 1] = 0x2c
+    return this.keep(log, seq, id, buffer, at, length)
+  }
+
+  /**
+   * `append` for a frame given as octets: `json[start, end)`, UTF-8 JSON with `{` first (frames
+   * made in another thread).
+   */
+  appendOctets (keyId: string, json: Buffer, start: number, end: number): LoggedFrame {
+    const log = this.keyLog(keyId)
+    const seq = log.nextSeq
+    const head = seqHead(seq)
+    const length = head.length + end - start - 1
+    const { id, buffer, at } = this.arena.place(length)
+    buffer.write(head, at, 'latin1')
+    json.copy(buffer, at + head.length, start + 1, end)
+    return this.keep(log, seq, id, buffer, at, length)
   }
 
   /** The last seq given to the key's frames (the base, 0 by default, when none yet). */
@@ -207,7 +250,7 @@ export class DeliveryLog {
     if (seq + 1 < oldest) return { kind: 'too-old', oldestSeq: oldest, lastSeq: last }
     if (log === undefined) return { kind: 'frames', frames: [], lastSeq: last }
     const frames: LoggedFrame[] = []
-    for (let s = seq + 1; s <= last; s++) frames.push({ seq: s, text: log.at(s) })
+    for (let s = seq + 1; s <= last; s++) frames.push({ seq: s, bytes: log.at(s, this.arena) })
     return { kind: 'frames', frames, lastSeq: last }
   }
 
@@ -216,22 +259,50 @@ export class DeliveryLog {
     const log = this.logs.get(keyId)
     if (log === undefined) return false
     while (log.size > 0) {
-      this.bytes -= log.shift()
+      this.bytes -= log.shift(this.arena)
       this.frames--
     }
     this.logs.delete(keyId)
     return true
   }
 
+  private keyLog (keyId: string): KeyLog {
+    let log = this.logs.get(keyId)
+    if (log === undefined) {
+      log = new KeyLog(keyId, this.seqBase)
+      this.logs.set(keyId, log)
+    }
+    return log
+  }
+
+  /** Keep the frame just written to the arena, then enforce the bounds. */
+  private keep (log: KeyLog, seq: number, chunkId: number, buffer: Buffer, at: number, length: number): LoggedFrame {
+    log.push(chunkId, at, length, this.maxFramesPerKey)
+    this.order.push(log, seq - this.seqBase)
+    this.frames++
+    this.bytes += length + ENTRY_OVERHEAD
+    this.appended++
+    while (log.size > 1 && (log.size > this.maxFramesPerKey || log.bytes > this.maxBytesPerKey)) {
+      this.bytes -= log.shift(this.arena)
+      this.frames--
+      this.evictedPerKey++
+    }
+    // The newest frame is always kept, even alone over a byte bound, so that it can be sent.
+    while ((this.bytes > this.maxBytes || this.arena.heldBytes > this.maxBytes + this.arena.chunkSize) && this.frames > 1) this.evictOldest()
+    const pending = this.order.length - this.orderHead
+    if (pending > 4 * this.frames + 1024 || (this.orderHead > 65_536 && this.orderHead > pending)) this.compactOrder()
+    return { seq, bytes: buffer.subarray(at, at + length) }
+  }
+
   private evictOldest (): void {
     const order = this.order
     while (this.orderHead < order.length) {
       const log = order[this.orderHead] as KeyLog
-      const seq = order[this.orderHead + 1] as number
+      const seq = (order[this.orderHead + 1] as number) + this.seqBase
       this.orderHead += 2
       // Stale when the key already evicted it, or the key was dropped.
       if (log.size > 0 && log.firstSeq === seq && this.logs.get(log.keyId) === log) {
-        this.bytes -= log.shift()
+        this.bytes -= log.shift(this.arena)
         this.frames--
         this.evictedGlobal++
         return
@@ -244,8 +315,8 @@ export class DeliveryLog {
     const order = this.order
     for (let i = this.orderHead; i < order.length; i += 2) {
       const log = order[i] as KeyLog
-      const seq = order[i + 1] as number
-      if (seq >= log.firstSeq && this.logs.get(log.keyId) === log) kept.push(log, seq)
+      const offset = order[i + 1] as number
+      if (offset + this.seqBase >= log.firstSeq && this.logs.get(log.keyId) === log) kept.push(log, offset)
     }
     this.order = kept
     this.orderHead = 0

@@ -11,6 +11,7 @@ import type { LoggedFrame, SinceResult } from '../matcher/delivery-log.ts'
 import { Matcher } from '../matcher/matcher.ts'
 import type { BgpRecord } from '../record/types.ts'
 import type { Store } from '../store/types.ts'
+import type { FrameBatch } from './ingest/frame-batch.ts'
 import type { ServiceMetrics } from './service-metrics.ts'
 
 /** Where a key's frames go: one open session. */
@@ -152,12 +153,18 @@ export class LiveService {
   }
 
   /**
-   * Frames matched elsewhere (`serve`'s ingest thread), `[keyId, text, keyId, text, ...]` in
-   * match order: number, keep and deliver them as `handle` does its own.
+   * Frames matched elsewhere (`serve`'s ingest thread), in match order: number, keep and deliver
+   * them as `handle` does its own.
    */
-  deliverFrames (frames: readonly string[]): void {
+  deliverFrames (frames: FrameBatch): void {
     const out: Array<[string, LoggedFrame]> = []
-    for (let i = 0; i < frames.length; i += 2) out.push([frames[i], this.deliveryLog.append(frames[i], frames[i + 1])])
+    const octets = Buffer.from(frames.octets.buffer, frames.octets.byteOffset, frames.octets.byteLength)
+    let start = 0
+    for (let i = 0; i < frames.keys.length; i++) {
+      const end = frames.ends[i]
+      out.push([frames.keys[i], this.deliveryLog.appendOctets(frames.keys[i], octets, start, end)])
+      start = end
+    }
     if (out.length > 0) this.metrics?.framesMatched.inc(out.length)
     for (const [keyId, logged] of out) this.deliver(keyId, logged)
   }

@@ -50,6 +50,7 @@ export function registerStateMetrics (registry: Registry, s: StateSources): void
   gauge('bgpl_matcher_associations', '(prefix, key) associations in the matcher', () => s.matcher.stats.associations)
   gauge('bgpl_delivery_log_frames', 'Frames kept for resume', () => s.deliveryLog.stats.frames)
   gauge('bgpl_delivery_log_bytes', 'Octets of frames kept for resume', () => s.deliveryLog.stats.bytes)
+  gauge('bgpl_delivery_log_arena_bytes', 'Octets of memory holding the frames kept for resume (chunks of 4 to 256 KiB)', () => s.deliveryLog.stats.arenaBytes)
   gauge('bgpl_delivery_log_evicted', 'Frames evicted from the delivery log (per-key and global bounds)', () => s.deliveryLog.stats.evictedPerKey + s.deliveryLog.stats.evictedGlobal)
   gauge('bgpl_bmp_routers', 'BMP routers connected', () => counts().bmpRouters)
 }

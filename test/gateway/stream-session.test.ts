@@ -26,9 +26,12 @@ class FakeWs extends EventEmitter {
     this.socket = socket
   }
 
-  send (data: string, cb?: (err?: Error) => void): void {
-    this.socket.log.push(`send ${data} corked=${this.socket.corked}`)
-    if (cb !== undefined) setImmediate(cb)
+  send (data: string | Buffer, options?: { binary?: boolean } | ((err?: Error) => void), cb?: (err?: Error) => void): void {
+    // Frames from the log are octets, sent as text.
+    if (typeof data !== 'string') assert.equal(typeof options === 'object' && options.binary, false)
+    this.socket.log.push(`send ${data.toString()} corked=${this.socket.corked}`)
+    const done = typeof options === 'function' ? options : cb
+    if (done !== undefined) setImmediate(done)
   }
 
   ping (): void {}
@@ -56,9 +59,9 @@ test('frames written in one turn go out under one cork, uncorked at the end of t
   const socket = new FakeSocket()
   const ws = new FakeWs(socket)
   const s = session(socket, ws)
-  s.deliver({ seq: 1, text: 'a' })
+  s.deliver({ seq: 1, bytes: Buffer.from('a') })
   s.sendControl('g')
-  s.deliver({ seq: 2, text: 'b' })
+  s.deliver({ seq: 2, bytes: Buffer.from('b') })
   assert.deepEqual(socket.log, ['cork', 'send a corked=1', 'send g corked=1', 'send b corked=1'])
   await new Promise<void>((resolve) => { process.nextTick(resolve) })
   assert.equal(socket.corked, 0)
@@ -66,7 +69,7 @@ test('frames written in one turn go out under one cork, uncorked at the end of t
   // The next turn corks again.
   await new Promise<void>((resolve) => { setImmediate(resolve) })
   socket.log = []
-  s.deliver({ seq: 3, text: 'c' })
+  s.deliver({ seq: 3, bytes: Buffer.from('c') })
   assert.deepEqual(socket.log, ['cork', 'send c corked=1'])
   await s.drained()
   assert.equal(socket.corked, 0)
@@ -79,8 +82,8 @@ test('without a socket, frames are sent as they come', async () => {
   const socket = new FakeSocket()
   const ws = new FakeWs(socket)
   const s = session(undefined, ws)
-  s.deliver({ seq: 1, text: 'a' })
-  s.deliver({ seq: 2, text: 'b' })
+  s.deliver({ seq: 1, bytes: Buffer.from('a') })
+  s.deliver({ seq: 2, bytes: Buffer.from('b') })
   assert.deepEqual(socket.log, ['send a corked=0', 'send b corked=0'])
   await s.drained()
   s.close(1000, 'bye', 'shutdown')

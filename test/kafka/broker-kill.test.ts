@@ -147,7 +147,7 @@ test('kill -9 of one broker of three while records flow: the session sees seq 1.
   }
   let worstLatency = 0
   for (let i = 0; i < sink.frames.length; i++) {
-    const parsed = JSON.parse(sink.frames[i].text) as { sec: number, Usec: number }
+    const parsed = JSON.parse(sink.frames[i].bytes.toString()) as { sec: number, Usec: number }
     const m = parsed.sec * 1_000_000 + parsed.Usec - T0
     const p = publishedAt.get(m)
     if (p !== undefined) worstLatency = Math.max(worstLatency, sink.arrivals[i] - p)
@@ -173,7 +173,7 @@ test('kill -9 of one broker of three while records flow: the session sees seq 1.
   const firstWrong = seqs.findIndex((s, i) => s !== i + 1)
   assert.equal(firstWrong, -1, `seq ${seqs[firstWrong]} at position ${firstWrong} (want ${firstWrong + 1})`)
   const got = sink.frames.map((f) => {
-    const parsed = JSON.parse(f.text) as { sec: number, Usec: number }
+    const parsed = JSON.parse(f.bytes.toString()) as { sec: number, Usec: number }
     return parsed.sec * 1_000_000 + parsed.Usec - T0
   })
   const seen = new Set<number>()

@@ -118,8 +118,8 @@ test('without since a session gets only the frames written after it subscribed, 
   await waitFor(() => sink.frames.length >= 5, 20_000, '5 frames')
   await sleep(300)
   assert.deepEqual(sink.seqs, [6, 7, 8, 9, 10])
-  assert.deepEqual(sink.frames.map((f) => JSON.parse(f.text)), range(5, 10).map((n) => ({ seq: n + 1, record_type: 'update', n })))
-  assert.ok(sink.frames[0].text.startsWith('{"seq":6,"record_type"'))
+  assert.deepEqual(sink.frames.map((f) => JSON.parse(f.bytes.toString())), range(5, 10).map((n) => ({ seq: n + 1, record_type: 'update', n })))
+  assert.ok(sink.frames[0].bytes.toString().startsWith('{"seq":6,"record_type"'))
   assert.deepEqual(sink.controls, [])
 })
 
@@ -133,7 +133,7 @@ test('since inside the log resumes exactly after it, then follows the new frames
   await waitFor(() => sink.frames.length >= 8, 20_000, '8 frames')
   await sleep(300)
   assert.deepEqual(sink.events, range(5, 13))
-  assert.deepEqual(sink.frames.map((f) => (JSON.parse(f.text) as { n: number }).n), range(4, 12))
+  assert.deepEqual(sink.frames.map((f) => (JSON.parse(f.bytes.toString()) as { n: number }).n), range(4, 12))
   // since = the last seq: nothing missed, nothing again.
   const all = new TestSink()
   t.after(await e.feed.subscribe(e.keyId, all, 0))

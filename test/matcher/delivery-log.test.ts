@@ -20,8 +20,8 @@ test('frames are numbered per key from 1, with seq first in the text', () => {
   assert.equal(log.append('a', frame(2)).seq, 2)
   const b = log.append('b', frame(3))
   assert.equal(b.seq, 1)
-  assert.ok(b.text.startsWith('{"seq":1,"record_type":"update",'))
-  assert.deepEqual(JSON.parse(b.text), { seq: 1, ...frame(3) })
+  assert.ok(b.bytes.toString().startsWith('{"seq":1,"record_type":"update",'))
+  assert.deepEqual(JSON.parse(b.bytes.toString()), { seq: 1, ...frame(3) })
   assert.equal(log.lastSeq('a'), 2)
   assert.equal(log.lastSeq('nobody'), 0)
 })
@@ -34,7 +34,7 @@ test('since(seq) returns exactly the frames after seq: no gap, no duplicate', ()
   assert.deepEqual(seqs(log.since('k', 40)), [])
   const r = log.since('k', 38)
   assert.ok(r.kind === 'frames')
-  assert.deepEqual(r.frames.map((f) => JSON.parse(f.text).sec), [39, 40])
+  assert.deepEqual(r.frames.map((f) => JSON.parse(f.bytes.toString()).sec), [39, 40])
   assert.equal(r.lastSeq, 40)
   assert.deepEqual(log.since('new-key', 0), { kind: 'frames', frames: [], lastSeq: 0 })
 })
@@ -62,7 +62,7 @@ test('resume across ring wrap-around, at every point, with random reconnects', (
       if (r.kind !== 'frames') continue
       for (const f of r.frames) {
         assert.equal(f.seq, clientSeq + 1)
-        assert.equal(JSON.parse(f.text).sec, f.seq)
+        assert.equal(JSON.parse(f.bytes.toString()).sec, f.seq)
         clientSeq = f.seq
         received.push(f.seq)
       }
@@ -161,8 +161,8 @@ test('with a seq base (a restarted serve), seqs start above it and older ones ar
 
   const first = log.append('k', frame(1))
   assert.equal(first.seq, base + 1)
-  assert.ok(first.text.startsWith(`{"seq":${base + 1},"record_type":"update",`))
-  assert.equal(JSON.parse(first.text).seq, base + 1)
+  assert.ok(first.bytes.toString().startsWith(`{"seq":${base + 1},"record_type":"update",`))
+  assert.equal(JSON.parse(first.bytes.toString()).seq, base + 1)
   assert.equal(log.append('other', frame(2)).seq, base + 1)
   for (let i = 2; i <= 4; i++) log.append('k', frame(i))
   assert.equal(log.lastSeq('k'), base + 4)
@@ -188,4 +188,44 @@ test('the seq base must be a whole number from 0 below 2^52', () => {
   assert.equal(new DeliveryLog().seqBase, 0)
   assert.equal(new DeliveryLog({ seqBase: 0 }).append('k', frame(1)).seq, 1)
   for (const bad of [-1, 1.5, 2 ** 52, Number.NaN]) assert.throws(() => new DeliveryLog({ seqBase: bad }), RangeError)
+})
+
+test('a frame given as octets is kept and numbered as the same frame given as text', () => {
+  const log = new DeliveryLog()
+  const text = JSON.stringify({ ...frame(7), collector: 'rrc00-é' })
+  const octets = Buffer.from('xx' + text + 'yy')
+  const a = log.append('a', text)
+  const b = log.appendOctets('b', octets, 2, 2 + Buffer.byteLength(text))
+  assert.equal(b.bytes.toString(), a.bytes.toString())
+  assert.deepEqual(JSON.parse(b.bytes.toString()), { seq: 1, ...frame(7), collector: 'rrc00-é' })
+  const resumed = log.since('b', 0)
+  assert.ok(resumed.kind === 'frames')
+  assert.equal(resumed.frames[0].bytes.toString(), a.bytes.toString())
+  assert.equal(log.stats.bytes, 2 * (a.bytes.length + ENTRY_OVERHEAD))
+})
+
+test('frames of quiet keys holding old chunks cannot grow the arena past the global bound', () => {
+  const maxBytes = 64 * 1024
+  const log = new DeliveryLog({ maxFramesPerKey: 2, maxBytes })
+  // A busy key evicts its own frames; between them each of 2,000 quiet keys gets one frame,
+  // which alone keeps its chunk held.
+  for (let q = 0; q < 2000; q++) {
+    for (let i = 0; i < 25; i++) log.append('busy', frame(i))
+    log.append('quiet' + String(q), frame(q))
+    assert.ok(log.stats.arenaBytes <= maxBytes + 4096, `arena ${log.stats.arenaBytes} octets`)
+    assert.ok(log.stats.bytes <= maxBytes)
+  }
+  assert.ok(log.stats.evictedGlobal > 0)
+  // The newest quiet keys' frames are still there, the oldest went.
+  assert.deepEqual(seqs(log.since('quiet1999', 0)), [1])
+  assert.deepEqual(log.since('quiet0', 0), { kind: 'too-old', oldestSeq: 2, lastSeq: 1 })
+})
+
+test('a frame handed out keeps its octets after the log evicts it', () => {
+  const log = new DeliveryLog({ maxFramesPerKey: 1, maxBytes: 8192 })
+  const first = log.append('k', frame(1))
+  const text = first.bytes.toString()
+  for (let i = 2; i < 1000; i++) log.append('k' + String(i % 7), frame(i))
+  assert.equal(first.bytes.toString(), text)
+  assert.deepEqual(JSON.parse(text), { seq: 1, ...frame(1) })
 })

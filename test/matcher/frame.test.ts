@@ -16,7 +16,7 @@ import { ATTRS, BMP_META, ann, dataDir, peerState, updateRecord, validateFrame, 
 function sent (frame: Frame, seq = 1): Record<string, unknown> {
   const log = new DeliveryLog()
   let text = ''
-  for (let i = 0; i < seq; i++) text = log.append('k', frame).text
+  for (let i = 0; i < seq; i++) text = log.append('k', frame).bytes.toString()
   return JSON.parse(text)
 }
 
@@ -164,7 +164,7 @@ test('every frame made from real MRT files validates against the schema', async 
   let frames = 0
   for await (const record of dataFileRecords(['updates', 'daemons', 'lab'])) {
     for (const { keyId, text } of matcher.match(record)) {
-      const value = JSON.parse(log.append(keyId, text).text)
+      const value = JSON.parse(log.append(keyId, text).bytes.toString())
       const frame = JSON.parse(text) as Frame
       if (!validate(value)) assert.fail(JSON.stringify(validate.errors) + ' in ' + JSON.stringify(value))
       const f = frame as UpdateFrame

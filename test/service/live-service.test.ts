@@ -38,7 +38,7 @@ it('loads associations at start, delivers through the bus, and clears keys unuse
     bus.publish(announce(['10.1.2.0/24']))
     bus.publish(announce(['10.2.2.0/24']))
     await bus.flush()
-    assert.deepEqual(got.map((f) => [f.seq, (JSON.parse(f.text) as { prefixes: string }).prefixes]), [[1, '10.1.2.0/24']])
+    assert.deepEqual(got.map((f) => [f.seq, (JSON.parse(f.bytes.toString()) as { prefixes: string }).prefixes]), [[1, '10.1.2.0/24']])
     assert.equal(service.deliveryLog.lastSeq(b.record.id), 1)
     detach()
     assert.equal(service.sinkCount(a.record.id), 0)

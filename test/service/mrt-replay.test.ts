@@ -24,7 +24,7 @@ it('replays an MRT file through the pipeline: the frames the matcher makes of it
     const seen: BgpRecord[] = []
     bus.subscribe((d) => { seen.push(d.record) })
     const frames: string[] = []
-    service.attach('k', { deliver: (f) => { frames.push(f.text) } })
+    service.attach('k', { deliver: (f) => { frames.push(f.bytes.toString()) } })
     const result = await replayMrtFiles({ files: [RRC06], speed: 'max', bus, logger: silentLogger() })
     await bus.flush()
     assert.deepEqual(result, { files: 1, records: 765, errors: 0, aborted: false })

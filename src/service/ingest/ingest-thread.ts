@@ -5,12 +5,13 @@
 // before `stop` resolves.
 import { Worker } from 'node:worker_threads'
 import type { ListenAddress } from '../../sources/bgp/collector-config.ts'
+import type { FrameBatch } from './frame-batch.ts'
 import { ACK_EVERY } from './messages.ts'
 import type { FromIngest, IngestStats, IngestWorkerData, ToIngest } from './messages.ts'
 
 export interface IngestBatch {
-  /** `[keyId, text, keyId, text, ...]`. */
-  frames: string[]
+  /** The frames, in match order. */
+  frames: FrameBatch
   /** Records matched, by source. */
   sources: Record<string, number>
   /** Each record's matching time, seconds. */

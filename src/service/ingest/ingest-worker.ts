@@ -14,6 +14,7 @@ import { startBmpStation } from '../../sources/bmp/station.ts'
 import type { BmpStation } from '../../sources/bmp/station.ts'
 import { pumpRecords } from '../record-pump.ts'
 import { sourceStats } from '../state-metrics.ts'
+import { FrameBatchWriter } from './frame-batch.ts'
 import { MAX_UNACKED } from './messages.ts'
 import type { FromIngest, IngestStats, IngestWorkerData, ToIngest } from './messages.ts'
 
@@ -32,7 +33,7 @@ export async function runIngestWorker (port: MessagePort, data: IngestWorkerData
 
   const stats = (): IngestStats => sourceStats(collector.queue, bmp, bus)
 
-  let frames: string[] = []
+  const frames = new FrameBatchWriter()
   let sources: Record<string, number> = {}
   let matchSeconds: number[] = []
   let flushing = false
@@ -45,8 +46,8 @@ export async function runIngestWorker (port: MessagePort, data: IngestWorkerData
     const now = performance.now()
     const withStats = now - statsAt >= STATS_EVERY_MS
     if (withStats) statsAt = now
-    post({ type: 'frames', frames, sources, matchSeconds, stats: withStats ? stats() : undefined })
-    frames = []
+    const batch = frames.take()
+    port.postMessage({ type: 'frames', frames: batch, sources, matchSeconds, stats: withStats ? stats() : undefined } satisfies FromIngest, [batch.octets.buffer])
     sources = {}
     matchSeconds = []
     unacked++

@@ -4,6 +4,7 @@
 // and the websocket sessions, and tells the worker every change of a key's prefixes.
 import type { CollectorConfig, ListenAddress } from '../../sources/bgp/collector-config.ts'
 import type { LogLevel } from '../serve-config.ts'
+import type { FrameBatch } from './frame-batch.ts'
 
 /** Batches of frames the main thread may hold unacknowledged before the worker waits (a turn of its bus, ~2 ms of records, each). */
 export const MAX_UNACKED = 64
@@ -36,12 +37,12 @@ export type FromIngest =
   | { type: 'started', bgp: ListenAddress[], bmp: { host: string, port: number } | undefined }
   | { type: 'start-failed', message: string }
   /**
-   * The frames of one turn of the worker's bus, `[keyId, text, keyId, text, ...]` in match order,
-   * and the records they came from: counts by source and each record's matching time (seconds).
+   * The frames of one turn of the worker's bus, in match order (`octets` transferred, not
+   * copied), and the records they came from: counts by source and each record's matching time (seconds).
    * The main thread acknowledges them, several at a time (`ack`). `stats` come with one batch in
    * a few (every 250 ms at most).
    */
-  | { type: 'frames', frames: string[], sources: Record<string, number>, matchSeconds: number[], stats: IngestStats | undefined }
+  | { type: 'frames', frames: FrameBatch, sources: Record<string, number>, matchSeconds: number[], stats: IngestStats | undefined }
   /** The sources' counters alone, when no batch went for a while. */
   | { type: 'stats', stats: IngestStats }
   | { type: 'stopped', records: number, stats: IngestStats }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { MessageChannel } from 'node:worker_threads'
 import type { MessagePort } from 'node:worker_threads'
+import { frameBatchTexts as texts } from '../../helpers/frame-batch.ts'
 import { IngestThread } from '../../../src/service/ingest/ingest-thread.ts'
 import type { IngestBatch } from '../../../src/service/ingest/ingest-thread.ts'
 import { runIngestWorker } from '../../../src/service/ingest/ingest-worker.ts'
@@ -23,9 +24,7 @@ function workerData (associations: Array<[string, string[]]>, listen = '127.0.0.
 
 /** Each key's frames, parsed, in arrival order. */
 function framesOf (batches: IngestBatch[]): Array<[string, Record<string, unknown>]> {
-  const out: Array<[string, Record<string, unknown>]> = []
-  for (const b of batches) for (let i = 0; i < b.frames.length; i += 2) out.push([b.frames[i], JSON.parse(b.frames[i + 1])])
-  return out
+  return batches.flatMap((b) => texts(b.frames).map(([keyId, text]): [string, Record<string, unknown>] => [keyId, JSON.parse(text)]))
 }
 
 async function until (what: string, ok: () => boolean, ms = 5000): Promise<void> {
@@ -101,7 +100,7 @@ test('the ingest worker waits when the main thread has not acknowledged its batc
   const peer = await TestPeer.establish({ host: '127.0.0.1', port: started.bgp[0].port, localAddress: '127.0.0.32', asn: 64532, bgpId: '10.0.0.32', capabilities: defaultCapabilities(64532, false) })
   t.after(() => { peer.destroy() })
   const batches = (): Array<FromIngest & { type: 'frames' }> => got.filter((m): m is FromIngest & { type: 'frames' } => m.type === 'frames' && m.matchSeconds.length > 0)
-  const announced = (): string[] => batches().flatMap((b) => b.frames.filter((_, i) => i % 2 === 1).map((text) => JSON.parse(text).prefixes as string | undefined)).filter((p) => p !== undefined)
+  const announced = (): string[] => batches().flatMap((b) => texts(b.frames).map(([, text]) => JSON.parse(text).prefixes as string | undefined)).filter((p) => p !== undefined)
   const frames = (): number => announced().length
   // One UPDATE a turn of the worker's bus: each makes a batch, none is acknowledged.
   const sent = MAX_UNACKED + 20
