@@ -13,7 +13,7 @@ test('a batch holds each frame\'s UTF-8 octets end to end, growing past its firs
     frames.push(['k' + String(i % 13), text])
     writer.push('k' + String(i % 13), text)
   }
-  // One frame far larger than the first buffer (16 KiB).
+  // One frame larger than the writer's first buffer (64 KiB).
   const big = JSON.stringify({ record_type: 'update', prefixes: Array.from({ length: 5000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`).join(',') })
   frames.push(['big', big])
   writer.push('big', big)
