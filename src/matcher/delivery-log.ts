@@ -11,6 +11,7 @@
 // in a FrameArena (outside V8's heap); the global bound also bounds the arena's chunks, which a
 // few old frames can keep held: past maxBytes plus a chunk, the oldest frames go as well.
 
+import { AppendOrder } from './append-order.ts'
 import { FrameArena } from './frame-arena.ts'
 import type { Frame } from './frame.ts'
 
@@ -164,8 +165,7 @@ export class DeliveryLog {
    * Every kept frame in append order, as (log, seq - seqBase) pairs (small integers, not heap
    * numbers), for global eviction; may hold stale pairs.
    */
-  private order: Array<KeyLog | number> = []
-  private orderHead = 0
+  private readonly order = new AppendOrder<KeyLog>()
   private frames = 0
   private bytes = 0
   private appended = 0
@@ -289,17 +289,16 @@ export class DeliveryLog {
     }
     // The newest frame is always kept, even alone over a byte bound, so that it can be sent.
     while ((this.bytes > this.maxBytes || this.arena.heldBytes > this.maxBytes + this.arena.chunkSize) && this.frames > 1) this.evictOldest()
-    const pending = this.order.length - this.orderHead
-    if (pending > 4 * this.frames + 1024 || (this.orderHead > 65_536 && this.orderHead > pending)) this.compactOrder()
+    // Stale pairs (frames the keys evicted themselves) are dropped once they outnumber the kept.
+    if (this.order.length > 2 * this.frames + 512) this.order.filter((log, offset) => offset + this.seqBase >= log.firstSeq && this.logs.get(log.keyId) === log)
     return { seq, bytes: buffer.subarray(at, at + length) }
   }
 
   private evictOldest (): void {
     const order = this.order
-    while (this.orderHead < order.length) {
-      const log = order[this.orderHead] as KeyLog
-      const seq = (order[this.orderHead + 1] as number) + this.seqBase
-      this.orderHead += 2
+    for (let log = order.peekItem(); log !== undefined; log = order.peekItem()) {
+      const seq = order.peekValue() + this.seqBase
+      order.shift()
       // Stale when the key already evicted it, or the key was dropped.
       if (log.size > 0 && log.firstSeq === seq && this.logs.get(log.keyId) === log) {
         this.bytes -= log.shift(this.arena)
@@ -308,17 +307,5 @@ export class DeliveryLog {
         return
       }
     }
-  }
-
-  private compactOrder (): void {
-    const kept: Array<KeyLog | number> = []
-    const order = this.order
-    for (let i = this.orderHead; i < order.length; i += 2) {
-      const log = order[i] as KeyLog
-      const offset = order[i + 1] as number
-      if (offset + this.seqBase >= log.firstSeq && this.logs.get(log.keyId) === log) kept.push(log, offset)
-    }
-    this.order = kept
-    this.orderHead = 0
   }
 }
