@@ -156,10 +156,10 @@ export async function startLiveServer (config: ServeConfig, options: StartOption
           logLevel: config.logLevel,
           logBase: logger.bindings()
         },
-        onFrames: (batch) => {
-          service.deliverFrames(batch.frames)
-          for (const source in batch.sources) metrics.records.inc({ source }, batch.sources[source])
-          for (const seconds of batch.matchSeconds) metrics.matchSeconds.observe(seconds)
+        onFrames: (frames) => { service.deliverFrames(frames) },
+        onRecords: (counts) => {
+          for (const source in counts.sources) metrics.records.inc({ source }, counts.sources[source])
+          for (const seconds of counts.matchSeconds) metrics.matchSeconds.observe(seconds)
         },
         onFailure: (err) => {
           logger.fatal({ err }, 'the ingest thread failed')

@@ -1,26 +1,21 @@
 // The main thread's side of `serve`'s ingest thread (ingest-worker.ts): starts the worker with the
 // sources' settings and every key's prefixes, hands each batch of frames to `onFrames` (then
-// acknowledges it), forwards prefix changes, keeps the sources' counters for /metrics, and stops
+// acknowledges it) and the records' counts to `onRecords`, forwards prefix changes, keeps the
+// sources' counters for /metrics, and stops
 // the worker draining: every record the sources accepted is matched and its frames handed over
 // before `stop` resolves.
 import { Worker } from 'node:worker_threads'
 import type { ListenAddress } from '../../sources/bgp/collector-config.ts'
 import type { FrameBatch } from './frame-batch.ts'
 import { ACK_EVERY } from './messages.ts'
-import type { FromIngest, IngestStats, IngestWorkerData, ToIngest } from './messages.ts'
-
-export interface IngestBatch {
-  /** The frames, in match order. */
-  frames: FrameBatch
-  /** Records matched, by source. */
-  sources: Record<string, number>
-  /** Each record's matching time, seconds. */
-  matchSeconds: number[]
-}
+import type { FromIngest, IngestStats, IngestWorkerData, RecordCounts, ToIngest } from './messages.ts'
 
 export interface IngestThreadOptions {
   data: IngestWorkerData
-  onFrames: (batch: IngestBatch) => void
+  /** A batch of frames, in match order. */
+  onFrames: (frames: FrameBatch) => void
+  /** Records matched since the last call (they come up to a second late: with frames, or with the sources' counters). */
+  onRecords: (counts: RecordCounts) => void
   /** The worker ended without being asked (an error in it): the service cannot go on. */
   onFailure: (error: Error) => void
 }
@@ -108,13 +103,15 @@ export class IngestThread {
   private take (m: FromIngest): void {
     if (m.type === 'frames') {
       if (m.stats !== undefined) this.stats = m.stats
-      this.options.onFrames(m)
+      if (m.records !== undefined) this.options.onRecords(m.records)
+      this.options.onFrames(m.frames)
       if (++this.taken === ACK_EVERY) {
         this.send({ type: 'ack', batches: this.taken })
         this.taken = 0
       }
     } else if (m.type === 'stats') {
       this.stats = m.stats
+      if (m.records !== undefined) this.options.onRecords(m.records)
     } else if (m.type === 'stopped') {
       this.stats = m.stats
       this.resolveStopped?.(m.records)

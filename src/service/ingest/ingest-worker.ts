@@ -16,7 +16,7 @@ import { pumpRecords } from '../record-pump.ts'
 import { sourceStats } from '../state-metrics.ts'
 import { FrameBatchWriter } from './frame-batch.ts'
 import { MAX_UNACKED } from './messages.ts'
-import type { FromIngest, IngestStats, IngestWorkerData, ToIngest } from './messages.ts'
+import type { FromIngest, IngestStats, IngestWorkerData, RecordCounts, ToIngest } from './messages.ts'
 
 /** How often, at most, the sources' counters go with a batch, and at least (alone) when none goes. */
 const STATS_EVERY_MS = 250
@@ -40,16 +40,31 @@ export async function runIngestWorker (port: MessagePort, data: IngestWorkerData
   let statsAt = 0
   let unacked = 0
   let credit: (() => void) | undefined
-  const flush = (): void => {
-    flushing = false
-    if (matchSeconds.length === 0) return
-    const now = performance.now()
-    const withStats = now - statsAt >= STATS_EVERY_MS
-    if (withStats) statsAt = now
-    const batch = frames.take()
-    port.postMessage({ type: 'frames', frames: batch, sources, matchSeconds, stats: withStats ? stats() : undefined } satisfies FromIngest, [batch.octets.buffer])
+  /** The record counts waiting to go, taken. */
+  const records = (): RecordCounts | undefined => {
+    if (matchSeconds.length === 0) return undefined
+    const counts = { sources, matchSeconds: Float64Array.from(matchSeconds) }
     sources = {}
     matchSeconds = []
+    return counts
+  }
+  /** The end of a turn: its frames go, with the counts and (every 250 ms at most) the sources' counters. */
+  const flush = (): void => {
+    flushing = false
+    const now = performance.now()
+    const due = now - statsAt >= STATS_EVERY_MS
+    if (frames.count === 0) {
+      // Nothing to deliver: no message, no wake-up of the main thread for this turn. Its counts
+      // wait for the next batch, or go with the sources' counters.
+      if (due && matchSeconds.length > 0) {
+        statsAt = now
+        post({ type: 'stats', stats: stats(), records: records() })
+      }
+      return
+    }
+    if (due) statsAt = now
+    const batch = frames.take()
+    port.postMessage({ type: 'frames', frames: batch, records: records(), stats: due ? stats() : undefined } satisfies FromIngest, [batch.octets.buffer])
     unacked++
   }
   const take = (record: BgpRecord): void => {
@@ -111,7 +126,7 @@ export async function runIngestWorker (port: MessagePort, data: IngestWorkerData
     return
   }
   const pump = pumpRecords(collector.queue, bus)
-  const timer = setInterval(() => { if (!flushing) post({ type: 'stats', stats: stats() }) }, STATS_INTERVAL_MS)
+  const timer = setInterval(() => { if (!flushing) post({ type: 'stats', stats: stats(), records: records() }) }, STATS_INTERVAL_MS)
   post({ type: 'started', bgp: collector.listening(), bmp: bmp?.address })
   running = true
   if (stopping) stopNow()
@@ -120,12 +135,13 @@ export async function runIngestWorker (port: MessagePort, data: IngestWorkerData
   async function stop (): Promise<void> {
     await Promise.all([collector.stop(), bmp?.close()])
     collector.queue.close()
-    const records = await pump
+    const matched = await pump
     await bus.flush()
     await bus.close()
     clearInterval(timer)
     flush()
-    post({ type: 'stopped', records, stats: stats() })
+    post({ type: 'stats', stats: stats(), records: records() })
+    post({ type: 'stopped', records: matched, stats: stats() })
     port.close()
   }
 }

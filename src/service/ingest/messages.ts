@@ -33,18 +33,25 @@ export interface IngestStats {
   bmpRouters: number
 }
 
+/** Records matched since the last counts went: by source, and each one's matching time (seconds). */
+export interface RecordCounts {
+  sources: Record<string, number>
+  matchSeconds: Float64Array
+}
+
 export type FromIngest =
   | { type: 'started', bgp: ListenAddress[], bmp: { host: string, port: number } | undefined }
   | { type: 'start-failed', message: string }
   /**
    * The frames of one turn of the worker's bus, in match order (`octets` transferred, not
-   * copied), and the records they came from: counts by source and each record's matching time (seconds).
-   * The main thread acknowledges them, several at a time (`ack`). `stats` come with one batch in
-   * a few (every 250 ms at most).
+   * copied), with the counts of the records matched since the last counts went. A turn whose
+   * records made no frame (most turns: most records concern no key) sends nothing: its counts
+   * wait for the next batch, or go with `stats`. The main thread acknowledges batches, several
+   * at a time (`ack`). `stats` come with one batch in a few (every 250 ms at most).
    */
-  | { type: 'frames', frames: FrameBatch, sources: Record<string, number>, matchSeconds: number[], stats: IngestStats | undefined }
-  /** The sources' counters alone, when no batch went for a while. */
-  | { type: 'stats', stats: IngestStats }
+  | { type: 'frames', frames: FrameBatch, records: RecordCounts | undefined, stats: IngestStats | undefined }
+  /** The sources' counters, and the record counts waiting, when no batch went for a while. */
+  | { type: 'stats', stats: IngestStats, records: RecordCounts | undefined }
   | { type: 'stopped', records: number, stats: IngestStats }
 
 export type ToIngest =
