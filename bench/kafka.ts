@@ -45,6 +45,8 @@
 //        [--gateways 1] [--client-processes 2] [--kafka HOST:PORT] [--warmup-seconds 60]
 //        [--settle-seconds 5] [--drain-seconds 60] [--warmup-drain-seconds 180] [--file F] [--seed N] [--log-level warn]
 //        [--dump FILE] (FILE.mM.RATE: send time and latency of every timed frame) [--keep-logs]
+//        [--role-node-args 'ROLE:FLAGS'] (node flags for every process of that role, e.g.
+//        'matcher:--cpu-prof --cpu-prof-dir=/tmp/prof'; repeatable)
 import { execFileSync, fork, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -92,10 +94,18 @@ const { values } = parseArgs({
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     'log-level': { type: 'string', default: 'warn' },
     dump: { type: 'string' },
-    'keep-logs': { type: 'boolean', default: false }
+    'keep-logs': { type: 'boolean', default: false },
+    'role-node-args': { type: 'string', multiple: true, default: [] }
   }
 })
 const RATES = values.rates.split(',').map(Number)
+/** --role-node-args: node flags per role (diagnosis: profiles, GC traces). */
+const roleNodeArgs = new Map<string, string[]>()
+for (const spec of values['role-node-args']) {
+  const colon = spec.indexOf(':')
+  if (colon < 1) throw new Error(`--role-node-args ${spec}: expected ROLE:FLAGS, e.g. 'matcher:--cpu-prof'`)
+  roleNodeArgs.set(spec.slice(0, colon), spec.slice(colon + 1).split(' ').filter((a) => a !== ''))
+}
 const MATCHER_COUNTS = values.matchers.split(',').map(Number)
 const SECONDS = Number(values.seconds)
 const KEYS = Number(values.keys)
@@ -288,7 +298,7 @@ async function startRole (role: string, prefix: string, extra: string[]): Promis
     BGPL_KAFKA_TOPIC_PREFIX: prefix,
     BGPL_KAFKA_RECORD_PARTITIONS: '6'
   }
-  const child = spawn(NODE, [CLI, role, '--kafka', bootstrap, '--listen-http', '127.0.0.1:0', '--log-level', values['log-level'], ...extra],
+  const child = spawn(NODE, [...(roleNodeArgs.get(role) ?? []), CLI, role, '--kafka', bootstrap, '--listen-http', '127.0.0.1:0', '--log-level', values['log-level'], ...extra],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', openSync(log, 'a')] })
   children.add(child)
   const r: Role = { name, child, out: '', log, metricsUrl: '', stopping: false }
