@@ -1,9 +1,8 @@
 // The main thread's side of `serve`'s ingest thread (ingest-worker.ts): starts the worker with the
 // sources' settings and every key's prefixes, hands each batch of frames to `onFrames` (then
 // acknowledges it) and the records' counts to `onRecords`, forwards prefix changes, keeps the
-// sources' counters for /metrics, and stops
-// the worker draining: every record the sources accepted is matched and its frames handed over
-// before `stop` resolves.
+// sources' counters for /metrics, and stops the worker draining: every record the sources
+// accepted is matched and its frames handed over before `stop` resolves.
 import { Worker } from 'node:worker_threads'
 import type { ListenAddress } from '../../sources/bgp/collector-config.ts'
 import type { FrameBatch } from './frame-batch.ts'
