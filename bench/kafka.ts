@@ -7,7 +7,8 @@
 // Processes (all on this machine, sharing its cores: the figures are of the whole set):
 //   broker          Apache Kafka (test/helpers/kafka.ts startKafka on port 19900), or --kafka
 //   api, collector, matcher x M, gateway x G
-//                   the real CLI (bin/bgproutes-live.js ROLE --kafka ...), one PostgreSQL database
+//                   the real CLI through its launcher (bin/bgproutes-live ROLE --kafka ...: the node
+//                   flags a deployment runs with), one PostgreSQL database
 //                   made for the run (DATABASE_URL) and dropped at the end, one BGPL_KEY_SECRET,
 //                   a topic prefix of their own per deployment, 6 partitions of the records topic
 //   feeder          bench/stream-feeder.ts: --vantage-points BGP sessions to the collector (one
@@ -45,7 +46,7 @@
 //        [--gateways 1] [--client-processes 2] [--kafka HOST:PORT] [--warmup-seconds 60]
 //        [--settle-seconds 5] [--drain-seconds 60] [--warmup-drain-seconds 180] [--file F] [--seed N] [--log-level warn]
 //        [--dump FILE] (FILE.mM.RATE: send time and latency of every timed frame) [--keep-logs]
-//        [--role-node-args 'ROLE:FLAGS'] (node flags for every process of that role, e.g.
+//        [--role-node-args 'ROLE:FLAGS'] (node flags for every process of that role, after the launcher's, e.g.
 //        'matcher:--cpu-prof --cpu-prof-dir=/tmp/prof'; repeatable)
 import { execFileSync, fork, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -69,8 +70,7 @@ import { keyPrefixLists, rng } from './key-lists.ts'
 import { parseMetricsText } from './metrics-text.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
-const NODE = join(ROOT, 'node_modules/.bin/node')
-const CLI = join(ROOT, 'bin/bgproutes-live.js')
+const CLI = join(ROOT, 'bin/bgproutes-live')
 const BROKER_PORT = 19_900
 const { values } = parseArgs({
   options: {
@@ -298,8 +298,9 @@ async function startRole (role: string, prefix: string, extra: string[]): Promis
     BGPL_KAFKA_TOPIC_PREFIX: prefix,
     BGPL_KAFKA_RECORD_PARTITIONS: '6'
   }
-  const child = spawn(NODE, [...(roleNodeArgs.get(role) ?? []), CLI, role, '--kafka', bootstrap, '--listen-http', '127.0.0.1:0', '--log-level', values['log-level'], ...extra],
-    { cwd: ROOT, env, stdio: ['ignore', 'pipe', openSync(log, 'a')] })
+  // The launcher execs node: `child.pid` is the role's (its CPU is read from /proc).
+  const child = spawn(CLI, [role, '--kafka', bootstrap, '--listen-http', '127.0.0.1:0', '--log-level', values['log-level'], ...extra],
+    { cwd: ROOT, env: { ...env, BGPL_NODE_ARGS: (roleNodeArgs.get(role) ?? []).join(' ') }, stdio: ['ignore', 'pipe', openSync(log, 'a')] })
   children.add(child)
   const r: Role = { name, child, out: '', log, metricsUrl: '', stopping: false }
   child.once('exit', (code, signal) => { if (!r.stopping) console.log(`  ! ${name} pid ${child.pid} exited (${code ?? signal}) during the run; log ${log}`) })

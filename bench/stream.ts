@@ -5,7 +5,8 @@
 // the client (p50 / p99 / max), drops and closes (serve's /metrics), and CPU of each process.
 //
 // Processes (all on this machine, sharing its cores: the figures are of the whole set):
-//   serve           the real CLI (bin/bgproutes-live.js serve) on a temp data dir, loopback ports
+//   serve           the real CLI through its launcher (bin/bgproutes-live serve: the node flags a
+//                   deployment runs with) on a temp data dir, loopback ports
 //   feeder          bench/stream-feeder.ts: one BGP session, UPDATEs of the file paced at the rate
 //   clients x N     bench/stream-clients.ts: the websocket clients, split over N processes
 //   this one        makes the keys (ApiKeys over the store, as `keys create` does, before serve
@@ -36,7 +37,7 @@
 // there (`--trace-deopt`: "Insufficient type feedback", "wrong map" in the decoder, the Adj-RIB-In,
 // the matcher and the stream writes): a one-off stall of 30 - 100 ms that says nothing of a warm
 // service. `--warmup-seconds N` sets N seconds instead (0: none).
-// Diagnosis: --serve-node-args='--cpu-prof --trace-gc' (node flags for serve; its stdout is kept
+// Diagnosis: --serve-node-args='--cpu-prof --trace-gc' (node flags for serve, after the launcher's: BGPL_NODE_ARGS; its stdout is kept
 // in $TMPDIR/bench-stream-serve-stdout.txt and the run windows are printed in serve's time),
 // --sample (serve's queues and event-loop delay once a second: perturbs serve a little),
 // --dump FILE (FILE.RATE: send time and latency of every stamped frame).
@@ -133,8 +134,9 @@ writeFileSync(keysFile, JSON.stringify(keys))
 const serveLog = join(dataDir, 'serve.log')
 const serveNodeArgs = values['serve-node-args'].split(' ').filter((a) => a !== '')
 const serveSpawnedAt = performance.now()
-const serve = spawn(NODE, [...serveNodeArgs, join(ROOT, 'bin/bgproutes-live.js'), 'serve', '--data-dir', dataDir, '--listen-http', '127.0.0.1:0', '--listen-bgp', '127.0.0.1:0', '--listen-bmp', 'none', '--log-level', 'info'],
-  { cwd: ROOT, env: { ...process.env }, stdio: ['ignore', 'pipe', openSync(serveLog, 'a')] })
+// The launcher execs node: `serve.pid` is serve's (its CPU is read from /proc).
+const serve = spawn(join(ROOT, 'bin/bgproutes-live'), ['serve', '--data-dir', dataDir, '--listen-http', '127.0.0.1:0', '--listen-bgp', '127.0.0.1:0', '--listen-bmp', 'none', '--log-level', 'info'],
+  { cwd: ROOT, env: { ...process.env, BGPL_NODE_ARGS: serveNodeArgs.join(' ') }, stdio: ['ignore', 'pipe', openSync(serveLog, 'a')] })
 children.add(serve)
 let serveOut = ''
 serve.stdout?.setEncoding('utf8').on('data', (d: string) => { serveOut += d })
