@@ -1,4 +1,5 @@
 import { test } from 'node:test'
+import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { MessageChannel } from 'node:worker_threads'
@@ -33,6 +34,33 @@ async function until (what: string, ok: () => boolean, ms = 5000): Promise<void>
     if (Date.now() > end) assert.fail(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
+}
+
+/**
+ * The worker's side run in this thread over a MessageChannel (the test is the main thread), key
+ * `k` on 10.0.0.0/8, and one BGP peer established to it: 127.0.0.N, AS 645N.
+ */
+async function workerWithPeer (t: TestContext, n: number): Promise<{ got: FromIngest[], port: MessagePort, running: Promise<void>, peer: TestPeer }> {
+  const { port1, port2 } = new MessageChannel()
+  const got: FromIngest[] = []
+  port2.on('message', (m: FromIngest) => { got.push(m) })
+  const running = runIngestWorker(port1 as MessagePort, workerData([['k', ['10.0.0.0/8']]]))
+  t.after(async () => {
+    // Whatever happened, the worker's sources stop, or they would keep the test process alive.
+    if (!got.some((m) => m.type === 'stopped')) {
+      port2.postMessage({ type: 'ack', batches: 1000 })
+      port2.postMessage({ type: 'stop' })
+      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, 5000))])
+    }
+    port2.close()
+  })
+  await until('started', () => got.some((m) => m.type === 'started'))
+  const started = got.find((m) => m.type === 'started')
+  assert.ok(started?.type === 'started')
+  const asn = 64500 + n
+  const peer = await TestPeer.establish({ host: '127.0.0.1', port: started.bgp[0].port, localAddress: `127.0.0.${n}`, asn, bgpId: `10.0.0.${n}`, capabilities: defaultCapabilities(asn, false) })
+  t.after(() => { peer.destroy() })
+  return { got, port: port2 as MessagePort, running, peer }
 }
 
 test('the ingest thread: a router\'s UPDATEs become the keys\' frames in the main thread, prefix changes apply, stop hands over the last frames', async (t) => {
@@ -90,26 +118,7 @@ test('the ingest thread refuses to start when its sources cannot listen, with th
 })
 
 test('the ingest worker waits when the main thread has not acknowledged its batches, and goes on when it does', async (t) => {
-  // The worker's side run in this thread over a MessageChannel: the test is the main thread.
-  const { port1, port2 } = new MessageChannel()
-  const got: FromIngest[] = []
-  port2.on('message', (m: FromIngest) => { got.push(m) })
-  const running = runIngestWorker(port1 as MessagePort, workerData([['k', ['10.0.0.0/8']]]))
-  let stopped = false
-  t.after(async () => {
-    // Whatever happened, the worker's sources stop, or they would keep the test process alive.
-    if (!stopped) {
-      port2.postMessage({ type: 'ack', batches: 1000 })
-      port2.postMessage({ type: 'stop' })
-      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, 5000))])
-    }
-    port2.close()
-  })
-  await until('started', () => got.some((m) => m.type === 'started'))
-  const started = got.find((m) => m.type === 'started')
-  assert.ok(started?.type === 'started')
-  const peer = await TestPeer.establish({ host: '127.0.0.1', port: started.bgp[0].port, localAddress: '127.0.0.32', asn: 64532, bgpId: '10.0.0.32', capabilities: defaultCapabilities(64532, false) })
-  t.after(() => { peer.destroy() })
+  const { got, port: port2, running, peer } = await workerWithPeer(t, 32)
   const batches = (): Array<FromIngest & { type: 'frames' }> => got.filter((m): m is FromIngest & { type: 'frames' } => m.type === 'frames')
   const announced = (): string[] => batches().flatMap((b) => texts(b.frames).map(([, text]) => JSON.parse(text).prefixes as string | undefined)).filter((p) => p !== undefined)
   const frames = (): number => announced().length
@@ -131,25 +140,10 @@ test('the ingest worker waits when the main thread has not acknowledged its batc
   port2.postMessage({ type: 'stop' })
   await until('stopped', () => got.some((m) => m.type === 'stopped'))
   await running
-  stopped = true
 })
 
 test('the ingest worker sends nothing for records that concern no key; their counts go with the sources\' counters', async (t) => {
-  const { port1, port2 } = new MessageChannel()
-  const got: FromIngest[] = []
-  port2.on('message', (m: FromIngest) => { got.push(m) })
-  const running = runIngestWorker(port1 as MessagePort, workerData([['k', ['10.0.0.0/8']]]))
-  t.after(async () => {
-    port2.postMessage({ type: 'ack', batches: 1000 })
-    port2.postMessage({ type: 'stop' })
-    await Promise.race([running, new Promise((resolve) => setTimeout(resolve, 5000))])
-    port2.close()
-  })
-  await until('started', () => got.some((m) => m.type === 'started'))
-  const started = got.find((m) => m.type === 'started')
-  assert.ok(started?.type === 'started')
-  const peer = await TestPeer.establish({ host: '127.0.0.1', port: started.bgp[0].port, localAddress: '127.0.0.33', asn: 64533, bgpId: '10.0.0.33', capabilities: defaultCapabilities(64533, false) })
-  t.after(() => { peer.destroy() })
+  const { got, peer } = await workerWithPeer(t, 33)
   const counted = (): number => got.reduce((n, m) => n + ((m.type === 'frames' || m.type === 'stats') && m.records !== undefined ? m.records.matchSeconds.length : 0), 0)
   // The peer up concerns every key: a batch.
   await until('the peer up', () => got.some((m) => m.type === 'frames'))
