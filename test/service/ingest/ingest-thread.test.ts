@@ -40,17 +40,19 @@ async function until (what: string, ok: () => boolean, ms = 5000): Promise<void>
  * The worker's side run in this thread over a MessageChannel (the test is the main thread), key
  * `k` on 10.0.0.0/8, and one BGP peer established to it: 127.0.0.N, AS 645N.
  */
-async function workerWithPeer (t: TestContext, n: number): Promise<{ got: FromIngest[], port: MessagePort, running: Promise<void>, peer: TestPeer }> {
+async function workerWithPeer (t: TestContext, n: number): Promise<{ got: FromIngest[], port: MessagePort, peer: TestPeer }> {
   const { port1, port2 } = new MessageChannel()
   const got: FromIngest[] = []
   port2.on('message', (m: FromIngest) => { got.push(m) })
-  const running = runIngestWorker(port1 as MessagePort, workerData([['k', ['10.0.0.0/8']]]))
+  // Resolves once the sources listen; the worker then runs until told to stop.
+  await runIngestWorker(port1 as MessagePort, workerData([['k', ['10.0.0.0/8']]]))
+  const stopped = (): boolean => got.some((m) => m.type === 'stopped')
   t.after(async () => {
     // Whatever happened, the worker's sources stop, or they would keep the test process alive.
-    if (!got.some((m) => m.type === 'stopped')) {
+    if (!stopped()) {
       port2.postMessage({ type: 'ack', batches: 1000 })
       port2.postMessage({ type: 'stop' })
-      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, 5000))])
+      await until('the worker stopped', stopped).catch(() => {})
     }
     port2.close()
   })
@@ -60,7 +62,7 @@ async function workerWithPeer (t: TestContext, n: number): Promise<{ got: FromIn
   const asn = 64500 + n
   const peer = await TestPeer.establish({ host: '127.0.0.1', port: started.bgp[0].port, localAddress: `127.0.0.${n}`, asn, bgpId: `10.0.0.${n}`, capabilities: defaultCapabilities(asn, false) })
   t.after(() => { peer.destroy() })
-  return { got, port: port2 as MessagePort, running, peer }
+  return { got, port: port2 as MessagePort, peer }
 }
 
 test('the ingest thread: a router\'s UPDATEs become the keys\' frames in the main thread, prefix changes apply, stop hands over the last frames', async (t) => {
@@ -118,7 +120,7 @@ test('the ingest thread refuses to start when its sources cannot listen, with th
 })
 
 test('the ingest worker waits when the main thread has not acknowledged its batches, and goes on when it does', async (t) => {
-  const { got, port: port2, running, peer } = await workerWithPeer(t, 32)
+  const { got, port: port2, peer } = await workerWithPeer(t, 32)
   const batches = (): Array<FromIngest & { type: 'frames' }> => got.filter((m): m is FromIngest & { type: 'frames' } => m.type === 'frames')
   const announced = (): string[] => batches().flatMap((b) => texts(b.frames).map(([, text]) => JSON.parse(text).prefixes as string | undefined)).filter((p) => p !== undefined)
   const frames = (): number => announced().length
@@ -139,7 +141,6 @@ test('the ingest worker waits when the main thread has not acknowledged its batc
   port2.postMessage({ type: 'ack', batches: 1000 })
   port2.postMessage({ type: 'stop' })
   await until('stopped', () => got.some((m) => m.type === 'stopped'))
-  await running
 })
 
 test('the ingest worker sends nothing for records that concern no key; their counts go with the sources\' counters', async (t) => {
