@@ -128,7 +128,7 @@ class KeyLog {
   /** Octets of kept frame `seq` (firstSeq <= seq < nextSeq). */
   at (seq: number, arena: FrameArena): Buffer {
     const slot = (this.head + (seq - this.firstSeq)) % this.lengths.length
-    return arena.view(this.chunkIds[slot], this.offsets[slot], this.lengths[slot])
+    return arena.copy(this.chunkIds[slot], this.offsets[slot], this.lengths[slot])
   }
 
   /**
@@ -211,7 +211,7 @@ export class DeliveryLog {
     buffer.write(head, at, 'latin1')
     buffer.write(json, at + head.length - 1, 'utf8')
     buffer[at + head.length - 1] = 0x2c
-    return this.keep(log, seq, id, buffer, at, length)
+    return this.keep(log, seq, id, at, length)
   }
 
   /**
@@ -226,7 +226,7 @@ export class DeliveryLog {
     const { id, buffer, at } = this.arena.place(length)
     buffer.write(head, at, 'latin1')
     json.copy(buffer, at + head.length, start + 1, end)
-    return this.keep(log, seq, id, buffer, at, length)
+    return this.keep(log, seq, id, at, length)
   }
 
   /** The last seq given to the key's frames (the base, 0 by default, when none yet). */
@@ -276,7 +276,9 @@ export class DeliveryLog {
   }
 
   /** Keep the frame just written to the arena, then enforce the bounds. */
-  private keep (log: KeyLog, seq: number, chunkId: number, buffer: Buffer, at: number, length: number): LoggedFrame {
+  private keep (log: KeyLog, seq: number, chunkId: number, at: number, length: number): LoggedFrame {
+    // A copy goes out: once the frame is evicted its octets in the arena may be written over.
+    const bytes = this.arena.copy(chunkId, at, length)
     log.push(chunkId, at, length, this.maxFramesPerKey)
     this.order.push(log, seq - this.seqBase)
     this.frames++
@@ -291,7 +293,7 @@ export class DeliveryLog {
     while ((this.bytes > this.maxBytes || this.arena.heldBytes > this.maxBytes + this.arena.chunkSize) && this.frames > 1) this.evictOldest()
     // Stale pairs (frames the keys evicted themselves) are dropped once they outnumber the kept.
     if (this.order.length > 2 * this.frames + 512) this.order.filter((log, offset) => offset + this.seqBase >= log.firstSeq && this.logs.get(log.keyId) === log)
-    return { seq, bytes: buffer.subarray(at, at + length) }
+    return { seq, bytes }
   }
 
   private evictOldest (): void {
