@@ -45,7 +45,8 @@
 // Usage: node bench/kafka.ts [--rates 10000,50000] [--matchers 1,2] [--seconds 10] [--keys 1000] [--vantage-points 12]
 //        [--gateways 1] [--client-processes 2] [--kafka HOST:PORT] [--warmup-seconds 60]
 //        [--settle-seconds 5] [--drain-seconds 60] [--warmup-drain-seconds 180] [--file F] [--seed N] [--log-level warn]
-//        [--dump FILE] (FILE.mM.RATE: send time and latency of every timed frame) [--keep-logs]
+//        [--dump FILE] (FILE.mM.RATE: send time and latency of every timed frame) [--keep-logs] (each
+//        role's log and stdout, where --trace-gc writes)
 //        [--role-node-args 'ROLE:FLAGS'] (node flags for every process of that role, after the launcher's, e.g.
 //        'matcher:--cpu-prof --cpu-prof-dir=/tmp/prof'; repeatable)
 import { execFileSync, fork, spawn } from 'node:child_process'
@@ -303,7 +304,11 @@ async function startRole (role: string, prefix: string, extra: string[]): Promis
     { cwd: ROOT, env: { ...env, BGPL_NODE_ARGS: (roleNodeArgs.get(role) ?? []).join(' ') }, stdio: ['ignore', 'pipe', openSync(log, 'a')] })
   children.add(child)
   const r: Role = { name, child, out: '', log, metricsUrl: '', stopping: false }
-  child.once('exit', (code, signal) => { if (!r.stopping) console.log(`  ! ${name} pid ${child.pid} exited (${code ?? signal}) during the run; log ${log}`) })
+  child.once('exit', (code, signal) => {
+    if (!r.stopping) console.log(`  ! ${name} pid ${child.pid} exited (${code ?? signal}) during the run; log ${log}`)
+    // Its stdout too (where --trace-gc writes), next to the log.
+    if (values['keep-logs']) writeFileSync(`${log}.stdout`, r.out)
+  })
   child.stdout?.setEncoding('utf8').on('data', (d: string) => { r.out += d })
   const deadline = Date.now() + 120_000
   while (!/^(metrics|live manager API)\s+\S+/m.test(r.out)) {
