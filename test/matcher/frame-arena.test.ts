@@ -76,10 +76,11 @@ test('released chunks are written again: frames released as fast as they come al
 
 test('spare chunks are bounded; the chunk of a frame longer than a chunk is never a spare', () => {
   const arena = new FrameArena(100)
-  const frames = Array.from({ length: 20 }, () => put(arena, 'z'.repeat(100)))
   const big = put(arena, 'B'.repeat(250))
-  for (const f of frames) arena.release(f.id)
+  const frames = Array.from({ length: 20 }, () => put(arena, 'z'.repeat(100)))
   arena.release(big.id)
+  assert.equal(arena.spareCount, 0)
+  for (const f of frames) arena.release(f.id)
   assert.equal(arena.spareCount, MAX_SPARE_CHUNKS)
   // The spares are written before any new chunk is allocated.
   const allocated = arena.chunksAllocated
