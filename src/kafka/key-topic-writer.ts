@@ -6,7 +6,8 @@
 //
 // - every frame carries its origin, header `o` = "<records partition>:<record offset>";
 // - within one key topic the frames of one records partition are in that partition's order (one
-//   writer per partition at a time, one produce request in flight, idempotent producer);
+//   writer per partition at a time, at most one produce request in flight for a key topic,
+//   idempotent producer);
 // - so the last frame of partition p in a key topic holds the highest record of p already
 //   matched for that key: a frame of p at or below it is a duplicate and is not written.
 //
@@ -49,6 +50,12 @@ export interface KeyTopicWriterOptions {
    * gateways' fetches (a frame waits at most this much longer).
    */
   lingerMs?: number
+  /**
+   * Produce requests in flight at once; default 2. Two requests in flight never name the same key
+   * topic: a key's frames wait for its request to be answered, so they land in order whatever
+   * becomes of a request (a failed one sends its keys back to a tail read, see send()).
+   */
+  maxInFlight?: number
 }
 
 export interface KeyTopicWriterStats {
@@ -58,6 +65,9 @@ export interface KeyTopicWriterStats {
   tailRecordsRead: number
   sendErrors: number
   pending: number
+  /** Produce requests in flight now, and the most at once since the start. */
+  requestsInFlight: number
+  peakRequestsInFlight: number
 }
 
 interface PendingFrame {
@@ -65,6 +75,12 @@ interface PendingFrame {
   value: string
   origin: FrameOrigin
   done: () => void
+}
+
+/** A frame admitted for writing: its topic, and its place in the order frames were admitted. */
+interface OutgoingFrame extends PendingFrame {
+  topic: string
+  index: number
 }
 
 /** What is known of one key topic's tail in this generation. */
@@ -92,6 +108,7 @@ export class KeyTopicWriter {
   private readonly batch: number
   private readonly batchBytes: number
   private readonly lingerMs: number
+  private readonly maxInFlight: number
   private lastSend = -Infinity
   private readonly producer: Producer<string, string, string, string>
   private readonly tails = new Map<string, KeyTail>()
@@ -101,15 +118,19 @@ export class KeyTopicWriter {
   private closed = false
   /** Frames enqueued before the last rebalance: a tail read waits until they are written. */
   private enqueuedAtRebalance = 0
-  private outgoing: Array<PendingFrame & { topic: string }> = []
-  private sending = false
+  /** Admitted frames not yet in a request, in the order admitted. */
+  private outgoing: OutgoingFrame[] = []
+  /** The requests in flight: the index of each one's first frame. */
+  private readonly inFlight = new Set<number>()
+  /** Key topics named by a request in flight. */
+  private readonly busyTopics = new Set<string>()
+  private peakInFlight = 0
   private scheduled = false
   private retryDelay = 0
   private lastErrorLog = 0
   private idleWaiters: Array<() => void> = []
-  /** Frames handed to the producer queue, and frames written, since the start (writes complete in order). */
+  /** Frames admitted since the start (the next frame's index). */
   private enqueued = 0
-  private completed = 0
   private writtenWaiters: Array<{ mark: number, resolve: () => void }> = []
   private readonly counts = { written: 0, duplicatesSkipped: 0, tailReads: 0, tailRecordsRead: 0, sendErrors: 0 }
 
@@ -122,6 +143,8 @@ export class KeyTopicWriter {
     this.batch = options.batch ?? 4096
     this.batchBytes = options.batchBytes ?? 512 * 1024
     this.lingerMs = options.lingerMs ?? 5
+    this.maxInFlight = options.maxInFlight ?? 2
+    if (!(Number.isInteger(this.maxInFlight) && this.maxInFlight >= 1)) throw new RangeError('maxInFlight must be a positive integer')
     this.producer = new Producer({
       ...clientOptions(options.settings, options.clientId),
       serializers: stringSerializers,
@@ -137,7 +160,7 @@ export class KeyTopicWriter {
   get stats (): KeyTopicWriterStats {
     let waiting = 0
     for (const t of this.tails.values()) waiting += t.waiting.length
-    return { ...this.counts, pending: this.outgoing.length + waiting }
+    return { ...this.counts, pending: this.outgoing.length + waiting, requestsInFlight: this.inFlight.size, peakRequestsInFlight: this.peakInFlight }
   }
 
   /** The records partitions were reassigned: forget what is known of the key topics' tails. */
@@ -203,8 +226,7 @@ export class KeyTopicWriter {
       return
     }
     tail.last.set(frame.origin.partition, frame.origin.offset)
-    this.enqueued++
-    this.outgoing.push({ ...frame, topic: keyTopic(this.settings, frame.keyId) })
+    this.outgoing.push({ ...frame, topic: keyTopic(this.settings, frame.keyId), index: this.enqueued++ })
     this.schedule()
   }
 
@@ -288,7 +310,7 @@ export class KeyTopicWriter {
   }
 
   private schedule (): void {
-    if (this.scheduled || this.sending) return
+    if (this.scheduled || this.inFlight.size >= this.maxInFlight) return
     this.scheduled = true
     const wait = this.lastSend + this.lingerMs - performance.now()
     const go = (): void => {
@@ -300,7 +322,7 @@ export class KeyTopicWriter {
   }
 
   private send (): void {
-    if (this.sending || this.closed || this.scheduled) return
+    if (this.closed || this.scheduled || this.inFlight.size >= this.maxInFlight) return
     if (this.outgoing.length === 0) {
       this.checkIdle()
       return
@@ -309,40 +331,43 @@ export class KeyTopicWriter {
       this.schedule()
       return
     }
+    const { batch, rest } = takeRequest(this.outgoing, this.busyTopics, this.batch, this.batchBytes)
+    // Every frame waits for a request in flight: the answer to it sends again.
+    if (batch.length === 0) return
+    this.outgoing = rest
     this.lastSend = performance.now()
-    const last = Math.min(this.outgoing.length, this.batch)
-    let end = 0
-    for (let bytes = 0; end < last && (end === 0 || bytes + this.outgoing[end].value.length <= this.batchBytes); end++) bytes += this.outgoing[end].value.length
-    const batch = end === this.outgoing.length ? this.outgoing : this.outgoing.slice(0, end)
-    this.outgoing = end === this.outgoing.length ? [] : this.outgoing.slice(end)
-    this.sending = true
+    const first = batch[0].index
+    this.inFlight.add(first)
+    if (this.inFlight.size > this.peakInFlight) this.peakInFlight = this.inFlight.size
+    const topics = new Set<string>()
+    for (const f of batch) topics.add(f.topic)
+    for (const topic of topics) this.busyTopics.add(topic)
+    const settled = (): void => {
+      this.inFlight.delete(first)
+      for (const topic of topics) this.busyTopics.delete(topic)
+    }
     const messages = batch.map((f) => ({
       topic: f.topic,
       value: f.value,
       headers: { o: String(f.origin.partition) + ':' + String(f.origin.offset) }
     }))
     this.producer.send({ messages }).then(() => {
-      this.sending = false
+      settled()
       this.retryDelay = 0
       this.counts.written += batch.length
-      this.completed += batch.length
       for (const f of batch) f.done()
-      if (this.writtenWaiters.length > 0) {
-        const ready = this.writtenWaiters.filter((w) => w.mark <= this.completed)
-        this.writtenWaiters = this.writtenWaiters.filter((w) => w.mark > this.completed)
-        for (const w of ready) w.resolve()
-      }
+      this.wakeWritten()
       this.send()
     }, (error: unknown) => {
-      this.sending = false
+      settled()
       this.counts.sendErrors++
       // A failed request may have been written in part, or whole with its answer lost: it is never
       // sent again as it is. Its frames, and the later ones of the same keys, go back to wait for
-      // a fresh read of those keys' tails, which admits only what is not there yet.
+      // a fresh read of those keys' tails, which admits only what is not there yet. (No other
+      // request in flight names these keys.)
       const keys = new Set(batch.map((f) => f.keyId))
-      const back = batch.concat(this.outgoing.filter((f) => keys.has(f.keyId)))
+      const back: PendingFrame[] = batch.concat(this.outgoing.filter((f) => keys.has(f.keyId)))
       this.outgoing = this.outgoing.filter((f) => !keys.has(f.keyId))
-      this.completed += back.length
       for (const keyId of keys) {
         const tail = this.tails.get(keyId)
         if (tail === undefined) continue
@@ -351,6 +376,7 @@ export class KeyTopicWriter {
         tail.scanFrom = undefined
         tail.waiting = [...back.filter((f) => f.keyId === keyId), ...tail.waiting]
       }
+      this.wakeWritten()
       this.retryDelay = Math.min(5_000, this.retryDelay === 0 ? 250 : this.retryDelay * 2)
       const now = Date.now()
       if (now - this.lastErrorLog > 10_000) {
@@ -366,15 +392,34 @@ export class KeyTopicWriter {
       }, this.retryDelay).unref()
       this.send()
     })
+    // Room for another request: it starts when the linger allows.
+    if (this.inFlight.size < this.maxInFlight && this.outgoing.length > 0) this.schedule()
   }
 
+  /** Index of the first admitted frame not yet written (nor sent back to a tail read). */
+  private unfinished (): number {
+    let low = this.outgoing.length > 0 ? this.outgoing[0].index : this.enqueued
+    for (const first of this.inFlight) if (first < low) low = first
+    return low
+  }
+
+  /** Resolve the writtenUpTo() waiters whose frames are all written. */
+  private wakeWritten (): void {
+    if (this.writtenWaiters.length === 0) return
+    const low = this.unfinished()
+    const ready = this.writtenWaiters.filter((w) => w.mark <= low)
+    this.writtenWaiters = this.writtenWaiters.filter((w) => w.mark > low)
+    for (const w of ready) w.resolve()
+  }
+
+  /** Resolves when every frame admitted before the `mark`-th is written (or sent back to a tail read). */
   private async writtenUpTo (mark: number): Promise<void> {
-    if (this.completed >= mark) return
+    if (this.unfinished() >= mark) return
     await new Promise<void>((resolve) => { this.writtenWaiters.push({ mark, resolve }) })
   }
 
   private isIdle (): boolean {
-    if (this.sending || this.outgoing.length > 0) return false
+    if (this.inFlight.size > 0 || this.outgoing.length > 0) return false
     for (const t of this.tails.values()) if (t.loading !== undefined || t.waiting.length > 0) return false
     return true
   }
@@ -389,6 +434,33 @@ export class KeyTopicWriter {
     this.idleWaiters = []
     for (const w of waiters) w()
   }
+}
+
+/**
+ * The next produce request out of `outgoing` (frames in the order admitted): frames in that order,
+ * none of a topic in `busy` (named by a request in flight), at most `maxFrames` frames and
+ * `maxBytes` octets of values (the first frame whatever its size). Once the request is full every
+ * later frame stays, so that no frame of a topic passes an earlier one of the same topic.
+ */
+export function takeRequest<F extends { topic: string, value: string }> (outgoing: readonly F[], busy: ReadonlySet<string>, maxFrames: number, maxBytes: number): { batch: F[], rest: F[] } {
+  const batch: F[] = []
+  const rest: F[] = []
+  let bytes = 0
+  let full = false
+  for (const f of outgoing) {
+    if (full || busy.has(f.topic)) {
+      rest.push(f)
+      continue
+    }
+    if (batch.length > 0 && (batch.length >= maxFrames || bytes + f.value.length > maxBytes)) {
+      full = true
+      rest.push(f)
+      continue
+    }
+    batch.push(f)
+    bytes += f.value.length
+  }
+  return { batch, rest }
 }
 
 function parseOrigin (text: string | undefined): { partition: number, offset: number } | undefined {

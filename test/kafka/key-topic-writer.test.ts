@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import type { KafkaSettings } from '../../src/kafka/kafka-settings.ts'
-import { KeyTopicWriter } from '../../src/kafka/key-topic-writer.ts'
+import { KeyTopicWriter, takeRequest } from '../../src/kafka/key-topic-writer.ts'
 import type { FrameOrigin } from '../../src/kafka/key-topic-writer.ts'
 import { PartitionReader } from '../../src/kafka/partition-reader.ts'
 import type { FetchedRecord } from '../../src/kafka/partition-reader.ts'
@@ -31,7 +31,7 @@ interface Env {
   admin: TopicAdmin
   reader: PartitionReader
   keyId: string
-  writer: (options?: { clockSkewMs?: number }) => KeyTopicWriter
+  writer: (options?: { clockSkewMs?: number, batch?: number, lingerMs?: number, maxInFlight?: number }) => KeyTopicWriter
   /** Every frame of the key topic, from its start. */
   frames: () => Promise<FetchedRecord[]>
 }
@@ -229,4 +229,46 @@ test('frames waiting for a tail read when a rebalance comes, with no record of t
   assert.equal(done, 3)
   const frames = await e.frames()
   assert.deepEqual(frames.map((f) => f.headers.get('o')), ['0:0', '0:1', '0:2'])
+})
+
+test('takeRequest: frames in order, none of a topic in flight, and once full none of a topic passes its earlier frames', () => {
+  const f = (topic: string, n: number, size = 1): { topic: string, value: string, n: number } => ({ topic, value: 'x'.repeat(size), n })
+  const outgoing = [f('a', 1), f('b', 1), f('a', 2), f('c', 1), f('b', 2), f('c', 2)]
+  const names = (list: ReadonlyArray<{ topic: string, n: number }>): string[] => list.map((x) => x.topic + String(x.n))
+  let r = takeRequest(outgoing, new Set(['b']), 100, 1000)
+  assert.deepEqual(names(r.batch), ['a1', 'a2', 'c1', 'c2'])
+  assert.deepEqual(names(r.rest), ['b1', 'b2'])
+  r = takeRequest(outgoing, new Set(), 3, 1000)
+  assert.deepEqual(names(r.batch), ['a1', 'b1', 'a2'])
+  assert.deepEqual(names(r.rest), ['c1', 'b2', 'c2'], 'full at 3 frames: b2 stays behind b1\'s request, c1 before c2')
+  r = takeRequest([f('a', 1, 10), f('b', 1, 1), f('a', 2, 1)], new Set(), 100, 5)
+  assert.deepEqual(names(r.batch), ['a1'], 'the first frame goes alone whatever its size; nothing after it fits')
+  assert.deepEqual(names(r.rest), ['b1', 'a2'])
+  r = takeRequest(outgoing, new Set(['a', 'b', 'c']), 100, 1000)
+  assert.deepEqual(r.batch, [])
+  assert.equal(r.rest.length, outgoing.length)
+})
+
+test('many keys with two requests in flight: every key topic gets its frames once, in order', { timeout: 90_000 }, async (t) => {
+  const e = await env('in-flight', t)
+  const w = e.writer({ batch: 8, lingerMs: 0, maxInFlight: 2 })
+  const keys = Array.from({ length: 30 }, () => randomBytes(6).toString('hex'))
+  await e.admin.ensureKeys(keys)
+  const list = origins(0, 0, 40, Date.now())
+  let left = keys.length * list.length
+  let resolveDone: () => void = () => {}
+  const done = new Promise<void>((resolve) => { resolveDone = resolve })
+  w.recordSeen(0, list[0].timestamp)
+  for (const o of list) for (const keyId of keys) w.write(keyId, frameOf(o), o, () => { if (--left === 0) resolveDone() })
+  assert.equal(await within(done, 60_000), 'done', 'every frame written')
+  await w.flush()
+  assert.equal(w.stats.peakRequestsInFlight, 2, 'two requests were in flight at once')
+  assert.equal(w.stats.requestsInFlight, 0)
+  assert.equal(w.stats.written, keys.length * list.length)
+  const expected = list.map((o) => `${o.partition}:${o.offset}`)
+  for (const keyId of keys) {
+    const topic = keyTopic(e.settings, keyId)
+    const { start, end } = await e.reader.bounds(topic)
+    assert.deepEqual(originHeaders(await e.reader.readRange(topic, start, end)), expected, `key ${keyId}`)
+  }
 })

@@ -31,6 +31,7 @@ export async function startMatcherRole (ctx: RoleContext): Promise<RunningRole> 
   gauge('bgpl_frames_written', 'Frames written to the keys\' topics', () => matcher.writer.stats.written)
   gauge('bgpl_frames_duplicates_skipped', 'Frames not written because a previous owner of the partition wrote them', () => matcher.writer.stats.duplicatesSkipped)
   gauge('bgpl_frames_pending', 'Frames waiting to be written', () => matcher.writer.stats.pending)
+  gauge('bgpl_key_topic_requests_in_flight', 'Produce requests to the keys\' topics in flight', () => matcher.writer.stats.requestsInFlight)
   gauge('bgpl_key_tail_reads', 'Reads of a key topic\'s tail (after a start or a rebalance)', () => matcher.writer.stats.tailReads)
   let ready = false
   const ops = await startOpsServer(config.listenHttp, registry, () => ready)
