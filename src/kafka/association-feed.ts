@@ -8,8 +8,8 @@ import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka'
 import type { Logger } from '../log.ts'
 import { clientOptions } from './kafka-settings.ts'
 import type { KafkaSettings } from './kafka-settings.ts'
-import { isStaleLeader } from './partition-reader.ts'
 import type { PartitionReader } from './partition-reader.ts'
+import { TopicFollower } from './topic-follower.ts'
 import { associationsTopic } from './topics.ts'
 
 export class AssociationPublisher {
@@ -52,56 +52,22 @@ export interface AssociationFollowerOptions {
 
 /** Follows the associations topic from its start until `stop`. */
 export class AssociationFollower {
-  private readonly options: AssociationFollowerOptions
-  private readonly topic: string
-  private next = 0n
-  private stopped = false
-  private loop: Promise<void> | undefined
-  private caughtUp: (() => void) | undefined
+  private readonly follower: TopicFollower
   /** Resolves once the topic has been read up to its end as it was at start. */
   readonly ready: Promise<void>
   applied = 0
 
   constructor (options: AssociationFollowerOptions) {
-    this.options = options
-    this.topic = associationsTopic(options.settings)
-    this.ready = new Promise((resolve) => { this.caughtUp = resolve })
-  }
-
-  start (): void {
-    this.loop = this.run()
-  }
-
-  async stop (): Promise<void> {
-    this.stopped = true
-    this.caughtUp?.()
-    await this.loop
-  }
-
-  private async run (): Promise<void> {
-    const { reader, logger } = this.options
-    let target: bigint | undefined
-    let failures = 0
-    while (!this.stopped) {
-      try {
-        const location = await reader.locate(this.topic, failures > 0)
-        if (target === undefined) {
-          const b = await reader.bounds(this.topic)
-          target = b.end
-          this.next = b.start
-        }
-        if (this.next >= target) this.caughtUp?.()
-        const [result] = await reader.fetch(location.leader, [{ topic: this.topic, offset: this.next, maxBytes: 4 * 1024 * 1024 }], this.options.maxWaitMs ?? 500)
-        if (result === undefined) continue
-        if (result.errorCode !== 0) {
-          if (isStaleLeader(result.errorCode)) reader.forget(this.topic)
-          if (result.errorCode === 1) this.next = (await reader.bounds(this.topic)).start
-          throw new Error(`Kafka error ${result.errorCode} reading ${this.topic}`)
-        }
-        failures = 0
-        for (const r of result.records) {
-          if (r.offset < this.next) continue
-          this.next = r.offset + 1n
+    const { logger } = options
+    this.follower = new TopicFollower({
+      reader: options.reader,
+      topic: associationsTopic(options.settings),
+      logger,
+      from: 'start',
+      what: 'the associations topic',
+      ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
+      onRecords: (records) => {
+        for (const r of records) {
           if (r.key === undefined) continue
           let prefixes: string[] = []
           if (r.value !== null && r.value.length > 0) {
@@ -115,13 +81,18 @@ export class AssociationFollower {
             }
           }
           this.applied++
-          this.options.onChange(r.key, prefixes)
+          options.onChange(r.key, prefixes)
         }
-      } catch (error) {
-        failures++
-        if (failures === 1 || failures % 20 === 0) logger.warn({ err: error, failures }, 'cannot read the associations topic: retrying')
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** Math.min(failures, 6))))
       }
-    }
+    })
+    this.ready = this.follower.ready
+  }
+
+  start (): void {
+    this.follower.start()
+  }
+
+  async stop (): Promise<void> {
+    await this.follower.stop()
   }
 }

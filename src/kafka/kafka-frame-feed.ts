@@ -3,10 +3,18 @@
 // whichever gateway it reconnects to, with no gap and no duplicate while the frames are retained;
 // past retention a gap frame says what is gone, as in `serve`.
 //
-// One fetch loop per broker polls the partitions of every open session that broker leads, in one
-// request. A session is polled only while fewer than `maxBacklogBytes` of its frames wait behind
-// its socket: a slow client falls behind in Kafka, not in this process's memory, and is never
-// dropped for being slow (at worst its frames age out of retention and it gets a gap frame).
+// One fetch loop per broker fetches, in one request, the partitions that broker leads of the open
+// sessions that have frames to take. Which ones: with `notices` (the gateway role), those the
+// matchers' notices on the written topic (written-notices.ts) say grew past what their sessions
+// have, plus every session's topic once per `sweepIntervalMs` (what a lost notice would leave);
+// without, every session's topic at every fetch (the sweep at each `fetchIntervalMs`, each fetch
+// waiting at the broker for new frames). Notices spare the broker most of the work: each fetch
+// costs it a look at every partition named, and a gateway with a thousand sessions fetching all
+// of them 40 times a second was most of a broker's CPU.
+//
+// A session is fetched for only while fewer than `maxBacklogBytes` of its frames wait behind its
+// socket: a slow client falls behind in Kafka, not in this process's memory, and is never dropped
+// for being slow (at worst its frames age out of retention and it gets a gap frame).
 import type { FeedSink, FrameFeed } from '../gateway/frame-feed.ts'
 import { gapFrame } from '../gateway/control-frames.ts'
 import type { GapReason } from '../gateway/control-frames.ts'
@@ -15,9 +23,11 @@ import { withSeq } from '../matcher/delivery-log.ts'
 import type { ServiceMetrics } from '../service/service-metrics.ts'
 import type { KafkaSettings } from './kafka-settings.ts'
 import { isStaleLeader, KafkaErrors } from './partition-reader.ts'
-import type { PartitionReader, PartitionResult } from './partition-reader.ts'
-import { keyTopic } from './topics.ts'
+import type { FetchedRecord, PartitionReader, PartitionResult } from './partition-reader.ts'
+import { TopicFollower } from './topic-follower.ts'
+import { keyTopic, writtenTopic } from './topics.ts'
 import type { TopicAdmin } from './topics.ts'
+import { parseNotice } from './written-notices.ts'
 
 export interface KafkaFrameFeedOptions {
   settings: KafkaSettings
@@ -25,13 +35,20 @@ export interface KafkaFrameFeedOptions {
   admin: TopicAdmin
   logger: Logger
   metrics?: ServiceMetrics
-  /** Longest wait of one fetch; default 200 ms (a new session's first poll waits at most this). */
+  /**
+   * A reader of its own for following the written topic (its fetches wait at the broker): fetch
+   * the topics the notices name. Without it every session's topic is fetched at every fetch.
+   */
+  notices?: PartitionReader
+  /** With notices: how often every session's topic is fetched all the same; default 1,000 ms. */
+  sweepIntervalMs?: number
+  /** Without notices: longest wait of one fetch at the broker; default 200 ms. */
   maxWaitMs?: number
   /**
-   * Least time between the starts of two fetches to one broker; default 25 ms. Under load a fetch
-   * comes back at once with the few frames written since the last one: each fetch costs the
-   * broker a pass over every followed partition, so fetching less often, with more in each,
-   * leaves it the CPU to take the matchers' writes (a frame waits at most this much longer).
+   * Least time between the starts of two fetches to one broker; default 5 ms with notices, 25 ms
+   * without. Without notices, a fetch under load comes back at once with the few frames written
+   * since the last one, and each costs the broker a pass over every session's partition: fetching
+   * less often, with more in each, leaves it the CPU to take the matchers' writes.
    */
   fetchIntervalMs?: number
   /** A session is not polled while this many octets wait in it; default 1 MiB. */
@@ -57,6 +74,13 @@ export class KafkaFrameFeed implements FrameFeed {
   private readonly metrics: ServiceMetrics | undefined
   private readonly maxWaitMs: number
   private readonly fetchIntervalMs: number
+  private readonly sweepIntervalMs: number
+  private readonly follower: TopicFollower | undefined
+  /** Topics a notice says end past what some session of them has: the end noticed. */
+  private readonly noticed = new Map<string, bigint>()
+  /** The idle fetch loops' wake-ups, by broker. */
+  private readonly wakers = new Map<number, () => void>()
+  private readonly counts = { notices: 0, sweeps: 0, sweptFrames: 0 }
   private readonly maxBacklogBytes: number
   private readonly partitionMaxBytes: number
   private readonly byTopic = new Map<string, Set<Subscription>>()
@@ -74,10 +98,42 @@ export class KafkaFrameFeed implements FrameFeed {
     this.admin = options.admin
     this.logger = options.logger
     this.metrics = options.metrics
-    this.maxWaitMs = options.maxWaitMs ?? 200
-    this.fetchIntervalMs = options.fetchIntervalMs ?? 25
+    this.fetchIntervalMs = options.fetchIntervalMs ?? (options.notices === undefined ? 25 : 5)
+    this.sweepIntervalMs = options.notices === undefined ? this.fetchIntervalMs : options.sweepIntervalMs ?? 1_000
+    // With notices a fetch is for frames known to be there: it need not wait at the broker (and a
+    // waiting fetch would hold up the next, fetches to one broker taking turns).
+    this.maxWaitMs = options.notices === undefined ? options.maxWaitMs ?? 200 : 0
+    if (options.notices !== undefined) {
+      this.follower = new TopicFollower({
+        reader: options.notices,
+        topic: writtenTopic(this.settings),
+        logger: this.logger,
+        from: 'end',
+        what: 'the matchers\' notices (the written topic): sessions get their frames at the next sweep',
+        onRecords: (records) => { this.takeNotices(records) }
+      })
+    }
     this.maxBacklogBytes = options.maxBacklogBytes ?? 1024 * 1024
     this.partitionMaxBytes = options.partitionMaxBytes ?? 512 * 1024
+  }
+
+  /** Notices read; fetches of every session's topic; frames that only such a fetch found. */
+  get stats (): { notices: number, sweeps: number, sweptFrames: number } {
+    return { ...this.counts }
+  }
+
+  /** Follow the matchers' notices (with `notices`); until then frames come at the sweeps. */
+  start (): void {
+    const follower = this.follower
+    if (follower === undefined) return
+    this.admin.ensureWritten().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'cannot create the written topic (the matchers create it too): following it all the same')
+    }).finally(() => { follower.start() })
+  }
+
+  /** Resolves once notices are followed from the written topic's end (at once without notices). */
+  get noticesFollowed (): Promise<void> {
+    return this.follower?.ready ?? Promise.resolve()
   }
 
   get sessions (): number {
@@ -105,6 +161,8 @@ export class KafkaFrameFeed implements FrameFeed {
     }
     set.add(sub)
     if (!this.leaders.has(topic)) this.leaders.set(topic, location.leader)
+    // Resuming: the frames after `since` are there now, whatever the notices say.
+    if (sub.next < end) this.notice(topic, end)
     this.ensureLoop(this.leaders.get(topic) ?? location.leader)
     return () => {
       sub.closed = true
@@ -114,14 +172,16 @@ export class KafkaFrameFeed implements FrameFeed {
       if (s.size === 0) {
         this.byTopic.delete(topic)
         this.leaders.delete(topic)
+        this.noticed.delete(topic)
       }
     }
   }
 
-  /** Stop polling; sessions get nothing more from this feed. */
+  /** Stop fetching; sessions get nothing more from this feed. */
   async stop (): Promise<void> {
     this.stopped = true
-    await Promise.all([...this.loops.values()])
+    for (const wake of this.wakers.values()) wake()
+    await Promise.all([...this.loops.values(), this.follower?.stop()])
   }
 
   /**
@@ -147,30 +207,37 @@ export class KafkaFrameFeed implements FrameFeed {
   private async poll (node: number): Promise<void> {
     let failures = 0
     let lastFetch = -Infinity
+    let nextSweep = -Infinity
     while (!this.stopped) {
+      const sweep = performance.now() >= nextSweep
       const parts = []
+      /** Topics fetched because of a notice (frames found in the others are counted as swept). */
+      const noticed = new Set<string>()
       let led = 0
       for (const [topic, leader] of this.leaders) {
         if (leader !== node) continue
         led++
-        const subs = this.byTopic.get(topic)
-        if (subs === undefined) continue
-        let offset: bigint | undefined
-        for (const s of subs) {
-          if (s.closed || s.sink.backlogBytes >= this.maxBacklogBytes) continue
-          if (offset === undefined || s.next < offset) offset = s.next
-        }
-        if (offset !== undefined) parts.push({ topic, offset, maxBytes: this.partitionMaxBytes })
+        const offset = this.nextOffset(topic)
+        if (offset === undefined) continue
+        const end = this.noticed.get(topic)
+        if (end !== undefined && end > offset) noticed.add(topic)
+        else if (!sweep) continue
+        parts.push({ topic, offset, maxBytes: this.partitionMaxBytes })
       }
       if (led === 0) return
       if (parts.length === 0) {
-        await sleep(10)
+        // Nothing to take now: until a notice, the next sweep, or 10 ms (a full backlog drains).
+        await this.idle(node, sweep ? 10 : Math.min(10, nextSweep - performance.now()))
         continue
       }
-      let results: PartitionResult[]
       const wait = lastFetch + this.fetchIntervalMs - performance.now()
       if (wait > 0) await sleep(wait)
       lastFetch = performance.now()
+      if (sweep) {
+        nextSweep = lastFetch + this.sweepIntervalMs
+        this.counts.sweeps++
+      }
+      let results: PartitionResult[]
       try {
         results = await this.reader.fetch(node, parts, this.maxWaitMs)
         failures = 0
@@ -182,26 +249,96 @@ export class KafkaFrameFeed implements FrameFeed {
         await sleep(Math.min(2_000, 50 * 2 ** Math.min(failures, 6)))
         continue
       }
-      for (const r of results) this.take(r)
+      for (const r of results) {
+        const taken = this.take(r)
+        if (this.follower !== undefined && !noticed.has(r.topic)) this.counts.sweptFrames += taken
+      }
+      // A noticed topic stays noticed until its sessions have all it was noticed to hold, those
+      // held back by their backlog included (they are fetched for once they have room).
+      for (const topic of noticed) {
+        const end = this.noticed.get(topic)
+        const offset = this.nextOffset(topic, true)
+        if (end !== undefined && (offset === undefined || offset >= end)) this.noticed.delete(topic)
+      }
     }
   }
 
-  private take (result: PartitionResult): void {
+  /** The lowest next offset of the topic's open sessions that can take frames now (or `held` too: whatever their backlog). */
+  private nextOffset (topic: string, held = false): bigint | undefined {
+    const subs = this.byTopic.get(topic)
+    if (subs === undefined) return undefined
+    let offset: bigint | undefined
+    for (const s of subs) {
+      if (s.closed || (!held && s.sink.backlogBytes >= this.maxBacklogBytes)) continue
+      if (offset === undefined || s.next < offset) offset = s.next
+    }
+    return offset
+  }
+
+  /** Notices read from the written topic: the topics of open sessions that grew get fetched. */
+  private takeNotices (records: readonly FetchedRecord[]): void {
+    for (const r of records) {
+      if (r.value === null) continue
+      const pairs = parseNotice(r.value.toString())
+      if (pairs instanceof Error) {
+        this.logError(new Error(`a notice on the written topic (offset ${r.offset}) is not one: ${pairs.message}`), -1, 0)
+        continue
+      }
+      this.counts.notices++
+      for (const [keyId, end] of pairs) {
+        const topic = keyTopic(this.settings, keyId)
+        if (this.byTopic.has(topic)) this.notice(topic, end)
+      }
+    }
+  }
+
+  /** The topic ends at `end` at least: fetch it (its broker's loop is woken if idle). */
+  private notice (topic: string, end: bigint): void {
+    const known = this.noticed.get(topic)
+    if (known !== undefined && known >= end) return
+    this.noticed.set(topic, end)
+    const leader = this.leaders.get(topic)
+    if (leader === undefined) return
+    const wake = this.wakers.get(leader)
+    if (wake !== undefined) {
+      this.wakers.delete(leader)
+      wake()
+    }
+  }
+
+  /** Wait `ms`, or less if a notice (or stop) wakes the broker's loop. */
+  private async idle (node: number, ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        if (this.wakers.get(node) === done) this.wakers.delete(node)
+        resolve()
+      }, ms)
+      const done = (): void => {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.wakers.set(node, done)
+    })
+  }
+
+  /** Hand a fetched partition's frames to the sessions waiting for them; returns how many frames were taken. */
+  private take (result: PartitionResult): number {
     const subs = this.byTopic.get(result.topic)
-    if (subs === undefined) return
+    if (subs === undefined) return 0
     if (result.errorCode === KafkaErrors.OFFSET_OUT_OF_RANGE) {
       // The answer carries no offsets (-1): ask where the topic starts and ends now.
       this.outOfRange(result.topic)
-      return
+      return 0
     }
     if (result.errorCode !== 0) {
       if (isStaleLeader(result.errorCode)) this.relocate(result.topic)
-      return
+      return 0
     }
     // A session whose backlog is full takes nothing now (even when another session of the key
     // made this fetch): it is fetched from its own next offset once it has room.
     const open = [...subs].filter((s) => !s.closed && s.sink.backlogBytes < this.maxBacklogBytes)
     const now = Date.now()
+    let taken = 0
     for (const r of result.records) {
       if (r.value === null || r.value.length < 2) continue
       this.metrics?.kafkaStageDelay.observe({ stage: 'fetched' }, Math.max(0, now - r.timestamp) / 1000)
@@ -213,7 +350,9 @@ export class KafkaFrameFeed implements FrameFeed {
         s.next = r.offset + 1n
         s.sink.deliver({ seq, bytes }, true)
       }
+      if (bytes !== undefined) taken++
     }
+    return taken
   }
 
   /** Sessions of the topic whose next offset is out of its range: frames aged out, or the topic was recreated. */

@@ -16,13 +16,19 @@
 // key gets a frame of that partition: backwards from the end, until the last frame of p, or a
 // frame older than the first record of p this member was handed, less a margin for clock skew
 // (frames for records at or after it cannot be older than that record), or the topic's start.
+//
+// Once a request is answered, a notice on the written topic says which keys' topics grew and where
+// they end now (written-notices.ts): the gateways fetch those topics at once. Notices go one
+// request at a time, what comes meanwhile in the next; a notice that fails is not sent again (the
+// gateways' sweep finds those frames, a little later).
 import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka'
 import type { Logger } from '../log.ts'
 import { clientOptions } from './kafka-settings.ts'
 import type { KafkaSettings } from './kafka-settings.ts'
 import type { PartitionReader } from './partition-reader.ts'
-import { keyTopic } from './topics.ts'
+import { keyTopic, writtenTopic } from './topics.ts'
 import type { TopicAdmin } from './topics.ts'
+import { encodeNotices } from './written-notices.ts'
 
 /** Where a frame comes from: the record's place on the records topic. */
 export interface FrameOrigin {
@@ -68,6 +74,9 @@ export interface KeyTopicWriterStats {
   /** Produce requests in flight now, and the most at once since the start. */
   requestsInFlight: number
   peakRequestsInFlight: number
+  /** Notices written to the written topic, and the requests of them that failed. */
+  notices: number
+  noticeErrors: number
 }
 
 interface PendingFrame {
@@ -111,6 +120,8 @@ export class KeyTopicWriter {
   private readonly maxInFlight: number
   private lastSend = -Infinity
   private readonly producer: Producer<string, string, string, string>
+  /** The notices' own connection: a broker answers one connection's requests one at a time, and a notice must not wait behind frames. */
+  private readonly noticeProducer: Producer<string, string, string, string>
   private readonly tails = new Map<string, KeyTail>()
   /** First record timestamp of each records partition in this generation. */
   private readonly firstSeen = new Map<number, number>()
@@ -132,7 +143,11 @@ export class KeyTopicWriter {
   /** Frames admitted since the start (the next frame's index). */
   private enqueued = 0
   private writtenWaiters: Array<{ mark: number, resolve: () => void }> = []
-  private readonly counts = { written: 0, duplicatesSkipped: 0, tailReads: 0, tailRecordsRead: 0, sendErrors: 0 }
+  /** Where each key's topic ends after the writes not yet in a notice (bounded by the number of keys). */
+  private noticeEnds = new Map<string, bigint>()
+  private noticeSending = false
+  private lastNoticeErrorLog = 0
+  private readonly counts = { written: 0, duplicatesSkipped: 0, tailReads: 0, tailRecordsRead: 0, sendErrors: 0, notices: 0, noticeErrors: 0 }
 
   constructor (options: KeyTopicWriterOptions) {
     this.settings = options.settings
@@ -154,6 +169,15 @@ export class KeyTopicWriter {
       // The client's own retries keep the request's idempotence sequence: a leader moving (a
       // broker lost, ~10 s) is ridden out here, not by sending again.
       retries: 80
+    })
+    // A notice lost or written twice costs nothing (the sweep, the max of the ends): the leader's
+    // word is enough.
+    this.noticeProducer = new Producer({
+      ...clientOptions(options.settings, options.clientId + '-notices'),
+      serializers: stringSerializers,
+      acks: ProduceAcks.LEADER,
+      autocreateTopics: false,
+      retries: 3
     })
   }
 
@@ -208,6 +232,7 @@ export class KeyTopicWriter {
     this.closed = true
     this.wakeIdle()
     await this.producer.close().catch(() => {})
+    await this.noticeProducer.close().catch(() => {})
   }
 
   /** Whether the highest record of `partition` in the key topic is known (found, or known absent). */
@@ -351,12 +376,13 @@ export class KeyTopicWriter {
       value: f.value,
       headers: { o: String(f.origin.partition) + ':' + String(f.origin.offset) }
     }))
-    this.producer.send({ messages }).then(() => {
+    this.producer.send({ messages }).then((result) => {
       settled()
       this.retryDelay = 0
       this.counts.written += batch.length
       for (const f of batch) f.done()
       this.wakeWritten()
+      this.noteWritten(batch, result.offsets)
       this.send()
     }, (error: unknown) => {
       settled()
@@ -394,6 +420,50 @@ export class KeyTopicWriter {
     })
     // Room for another request: it starts when the linger allows.
     if (this.inFlight.size < this.maxInFlight && this.outgoing.length > 0) this.schedule()
+  }
+
+  /** Where the topics of an answered request end now (from each one's base offset), for the next notice. */
+  private noteWritten (batch: readonly OutgoingFrame[], offsets: ReadonlyArray<{ topic: string, offset: bigint }> | undefined): void {
+    if (offsets === undefined) return
+    const perTopic = new Map<string, { keyId: string, frames: number }>()
+    for (const f of batch) {
+      const t = perTopic.get(f.topic)
+      if (t === undefined) perTopic.set(f.topic, { keyId: f.keyId, frames: 1 })
+      else t.frames++
+    }
+    for (const { topic, offset } of offsets) {
+      const t = perTopic.get(topic)
+      if (t === undefined) continue
+      const end = offset + BigInt(t.frames)
+      const known = this.noticeEnds.get(t.keyId)
+      if (known === undefined || known < end) this.noticeEnds.set(t.keyId, end)
+    }
+    this.sendNotices()
+  }
+
+  private sendNotices (): void {
+    if (this.noticeSending || this.closed || this.noticeEnds.size === 0) return
+    this.noticeSending = true
+    const ends = this.noticeEnds
+    this.noticeEnds = new Map()
+    const topic = writtenTopic(this.settings)
+    const values = encodeNotices(ends)
+    this.admin.ensureWritten()
+      .then(async () => await this.noticeProducer.send({ messages: values.map((value) => ({ topic, value })) }))
+      .then(() => {
+        this.counts.notices += values.length
+      }, (error: unknown) => {
+        this.counts.noticeErrors++
+        const now = Date.now()
+        if (now - this.lastNoticeErrorLog > 10_000) {
+          this.lastNoticeErrorLog = now
+          this.logger.warn({ err: error, keys: ends.size }, 'cannot write a notice of frames written: the gateways find those frames by their sweep instead')
+        }
+      })
+      .finally(() => {
+        this.noticeSending = false
+        this.sendNotices()
+      })
   }
 
   /** Index of the first admitted frame not yet written (nor sent back to a tail read). */

@@ -6,6 +6,9 @@
 //                           the key has no prefixes: the matchers' copy of every association.
 //   <prefix>.key.<key id>   one key's frames (JSON without `seq`), one partition, so that the
 //                           frame at offset N is the key's seq N + 1; kept for the key retention.
+//   <prefix>.written        notices from the matchers: which key topics got frames, up to which
+//                           offset (written-notices.ts), so that a gateway fetches those topics and
+//                           not all its sessions' topics over and over. One partition, short-lived.
 import { Admin } from '@platformatic/kafka'
 import { clientOptions } from './kafka-settings.ts'
 import type { KafkaSettings } from './kafka-settings.ts'
@@ -16,6 +19,10 @@ export function recordsTopic (settings: KafkaSettings): string {
 
 export function associationsTopic (settings: KafkaSettings): string {
   return settings.topicPrefix + '.associations'
+}
+
+export function writtenTopic (settings: KafkaSettings): string {
+  return settings.topicPrefix + '.written'
 }
 
 export function keyTopic (settings: KafkaSettings, keyId: string): string {
@@ -72,6 +79,15 @@ function keySpec (settings: KafkaSettings): TopicSpec {
   }
 }
 
+function writtenSpec (settings: KafkaSettings): TopicSpec {
+  // Read as it is written: a gateway that misses notices (stopped, or behind) finds the frames by
+  // its periodic sweep of every session's topic, so old notices are of no use to anyone.
+  return {
+    partitions: 1,
+    configs: { 'cleanup.policy': 'delete', 'retention.ms': '600000', 'segment.ms': '600000', 'min.insync.replicas': minIsr(settings) }
+  }
+}
+
 function minIsr (settings: KafkaSettings): string {
   // With the broker's default replication we cannot know it: leave the broker's min.insync.replicas.
   return settings.replication >= 3 ? '2' : '1'
@@ -94,6 +110,10 @@ export class TopicAdmin {
 
   async ensureAssociations (): Promise<void> {
     await this.ensure(associationsTopic(this.settings), associationsSpec(this.settings))
+  }
+
+  async ensureWritten (): Promise<void> {
+    await this.ensure(writtenTopic(this.settings), writtenSpec(this.settings))
   }
 
   async ensureKey (keyId: string): Promise<void> {

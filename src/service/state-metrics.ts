@@ -33,14 +33,19 @@ export function sourceStats (queue: RecordQueue<BgpRecord>, bmp: BmpStation | un
   }
 }
 
-export function registerStateMetrics (registry: Registry, s: StateSources): void {
+/** A gauge on `registry` whose value is `read()` at each scrape; returns a shorthand for more of them. */
+export function gaugeReader (registry: Registry): (name: string, help: string, read: () => number) => void {
   const registers = [registry]
-  const sources = s.sources
-  const counts = typeof sources === 'function' ? sources : () => sourceStats(sources.queue, sources.bmp())
-  const gauge = (name: string, help: string, read: () => number): void => {
+  return (name, help, read) => {
     // eslint-disable-next-line no-new
     new Gauge({ name, help, registers, collect () { this.set(read()) } })
   }
+}
+
+export function registerStateMetrics (registry: Registry, s: StateSources): void {
+  const sources = s.sources
+  const counts = typeof sources === 'function' ? sources : () => sourceStats(sources.queue, sources.bmp())
+  const gauge = gaugeReader(registry)
   gauge('bgpl_bus_published', 'Records published on the bus since the start', () => s.bus.stats.published + counts().busPublished)
   gauge('bgpl_bus_dropped', 'Records the bus dropped for a full subscriber queue', () => s.bus.stats.dropped + counts().busDropped)
   gauge('bgpl_bus_queued', 'Records waiting on the bus', () => s.bus.stats.subscriptions.reduce((n, x) => n + x.queued, 0) + counts().busQueued)

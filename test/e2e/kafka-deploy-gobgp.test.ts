@@ -150,6 +150,14 @@ describe('a Kafka deployment end to end with GoBGP', { timeout: 180_000 }, () =>
         }
         assert.equal(written, ref.frames.length + cb.frames.length)
         assert.equal(skipped, 0)
+        // The matchers said what they wrote on the written topic, and the gateway with the sessions read it.
+        let notices = 0
+        for (const m of ['matcher-1', 'matcher-2']) {
+          notices += await dep.metric(m, 'bgpl_key_topic_notices') ?? 0
+          assert.equal(await dep.metric(m, 'bgpl_key_topic_notice_errors'), 0)
+        }
+        assert.ok(notices >= 1, `notices sent: ${notices}`)
+        assert.ok((await dep.metric('gateway-2', 'bgpl_kafka_notices_read') ?? 0) >= 1)
         assert.equal(await dep.metric('gateway-2', 'bgpl_ws_sessions'), 3)
         assert.equal(await dep.metric('gateway-1', 'bgpl_ws_sessions'), 0)
         assert.ok((await dep.metric('collector', 'bgpl_bus_published') ?? 0) >= 7)

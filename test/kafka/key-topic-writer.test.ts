@@ -1,7 +1,8 @@
 // KeyTopicWriter on a real broker (one node, port 19360): frames at offsets 0..n-1 with their
 // origin header, and the deduplication of frames that a previous owner of a records partition
 // wrote already (a new writer, or the same one after a rebalance), reading no more of the key
-// topic's tail than the clock-skew margin asks.
+// topic's tail than the clock-skew margin asks. Once written, notices on the written topic give
+// each key topic's end.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
@@ -10,7 +11,8 @@ import { KeyTopicWriter, takeRequest } from '../../src/kafka/key-topic-writer.ts
 import type { FrameOrigin } from '../../src/kafka/key-topic-writer.ts'
 import { PartitionReader } from '../../src/kafka/partition-reader.ts'
 import type { FetchedRecord } from '../../src/kafka/partition-reader.ts'
-import { keyTopic, TopicAdmin } from '../../src/kafka/topics.ts'
+import { keyTopic, TopicAdmin, writtenTopic } from '../../src/kafka/topics.ts'
+import { parseNotice } from '../../src/kafka/written-notices.ts'
 import { silentLogger } from '../../src/log.ts'
 import { startKafka } from '../helpers/kafka.ts'
 import type { TestKafka } from '../helpers/kafka.ts'
@@ -267,4 +269,41 @@ test('many keys with two requests in flight: every key topic gets its frames onc
   assert.equal(w.stats.written, keys.length * list.length)
   const expected = list.map((o) => `${o.partition}:${o.offset}`)
   for (const keyId of keys) assert.deepEqual(originHeaders(await e.frames(keyId)), expected, `key ${keyId}`)
+})
+
+test('notices on the written topic give each key topic\'s end once its frames are written', { timeout: 60_000 }, async (t) => {
+  const e = await env('notices', t)
+  const w = e.writer({ batch: 2, lingerMs: 0 })
+  const other = randomBytes(6).toString('hex')
+  /** The highest end noticed per key, over every notice on the topic so far; ends never go down. */
+  const noticed = async (): Promise<Record<string, number>> => {
+    const topic = writtenTopic(e.settings)
+    const { start, end } = await e.reader.bounds(topic)
+    const out: Record<string, number> = {}
+    for (const r of await e.reader.readRange(topic, start, end)) {
+      const pairs = parseNotice(r.value?.toString() ?? '')
+      if (pairs instanceof Error) throw pairs
+      for (const [keyId, at] of pairs) {
+        assert.ok(out[keyId] === undefined || Number(at) >= out[keyId], `the end of ${keyId} went down`)
+        out[keyId] = Number(at)
+      }
+    }
+    return out
+  }
+  await Promise.all([writeAll(w, e.keyId, origins(0, 0, 5, Date.now())), writeAll(w, other, origins(0, 0, 3, Date.now()))])
+  let seen: Record<string, number> = {}
+  for (let i = 0; i < 100 && !(seen[e.keyId] === 5 && seen[other] === 3); i++) {
+    seen = await noticed()
+    await sleep(100)
+  }
+  assert.deepEqual(seen, { [e.keyId]: 5, [other]: 3 })
+  await writeAll(w, e.keyId, origins(0, 5, 7, Date.now()))
+  for (let i = 0; i < 100 && seen[e.keyId] !== 7; i++) {
+    seen = await noticed()
+    await sleep(100)
+  }
+  assert.deepEqual(seen, { [e.keyId]: 7, [other]: 3 })
+  assert.equal((await e.frames()).length, 7)
+  assert.ok(w.stats.notices >= 2)
+  assert.equal(w.stats.noticeErrors, 0)
 })

@@ -1,7 +1,7 @@
 // The `collector` role: the BGP collector, the BMP station and (for load tests and demos) MRT
 // replay, publishing every record to the records topic, keyed by vantage point. Stopping ends the
 // sessions (Cease), publishes their peer-down records and everything queued, then exits.
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client'
+import { collectDefaultMetrics, Registry } from 'prom-client'
 import { KafkaBus } from '../../bus/kafka-bus.ts'
 import { TopicAdmin } from '../../kafka/topics.ts'
 import { Collector } from '../../sources/bgp/collector.ts'
@@ -10,6 +10,7 @@ import type { BmpStation } from '../../sources/bmp/station.ts'
 import { replayMrtFiles } from '../mrt-replay.ts'
 import { hostPort, startOpsServer } from '../ops-server.ts'
 import { pumpRecords } from '../record-pump.ts'
+import { gaugeReader } from '../state-metrics.ts'
 import type { RoleContext, RunningRole } from './role.ts'
 
 export async function startCollectorRole (ctx: RoleContext): Promise<RunningRole> {
@@ -23,11 +24,7 @@ export async function startCollectorRole (ctx: RoleContext): Promise<RunningRole
   const bus = new KafkaBus({ settings: kafka, logger: logger.child({ component: 'kafka-bus' }), clientId: ctx.clientId })
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
-  const registers = [registry]
-  const gauge = (name: string, help: string, read: () => number): void => {
-    // eslint-disable-next-line no-new
-    new Gauge({ name, help, registers, collect () { this.set(read()) } })
-  }
+  const gauge = gaugeReader(registry)
   gauge('bgpl_bus_published', 'Records published to Kafka since the start', () => bus.stats.published)
   gauge('bgpl_bus_dropped', 'Records dropped because the Kafka queue was full', () => bus.stats.dropped)
   gauge('bgpl_bus_queued', 'Records waiting to be published to Kafka', () => bus.stats.queued)

@@ -15,6 +15,7 @@ import { loadKeySecret } from '../../keys/secret.ts'
 import { openStore } from '../../store/open-store.ts'
 import { hostPort, startOpsServer } from '../ops-server.ts'
 import { createServiceMetrics } from '../service-metrics.ts'
+import { gaugeReader } from '../state-metrics.ts'
 import type { RoleContext, RunningRole } from './role.ts'
 
 /** The gateway role's session lease unless BGPL_SESSION_LEASE says otherwise (serve keeps the store's 90 s). */
@@ -35,7 +36,14 @@ export async function startGatewayRole (ctx: RoleContext): Promise<RunningRole> 
   const metrics = createServiceMetrics(registry)
   const admin = new TopicAdmin(kafka, ctx.clientId + '-admin')
   const reader = new PartitionReader(kafka, ctx.clientId + '-reader')
-  const feed = new KafkaFrameFeed({ settings: kafka, reader, admin, logger: logger.child({ component: 'frame-feed' }), metrics })
+  // The notices follower long-polls: a reader of its own, so that the sessions' fetches never wait behind it.
+  const noticesReader = new PartitionReader(kafka, ctx.clientId + '-notices')
+  const feed = new KafkaFrameFeed({ settings: kafka, reader, notices: noticesReader, admin, logger: logger.child({ component: 'frame-feed' }), metrics })
+  feed.start()
+  const gauge = gaugeReader(registry)
+  gauge('bgpl_kafka_notices_read', 'Matchers\' notices of frames written, read from the written topic', () => feed.stats.notices)
+  gauge('bgpl_kafka_sweeps', 'Fetches of every session\'s key topic (once a second: what a lost notice would leave)', () => feed.stats.sweeps)
+  gauge('bgpl_kafka_swept_frames', 'Frames only a sweep found (no notice came for them first): growing steadily, the notices are not arriving', () => feed.stats.sweptFrames)
   const gateway = new StreamGateway({ feed, store, apiKeys, logger: logger.child({ component: 'stream' }), metrics, limits })
   let ready = true
   const ops = await startOpsServer(config.listenHttp, registry, () => ready)
@@ -50,6 +58,7 @@ export async function startGatewayRole (ctx: RoleContext): Promise<RunningRole> 
       await feed.stop()
       await ops.close()
       await reader.close().catch(() => {})
+      await noticesReader.close().catch(() => {})
       await admin.close().catch(() => {})
       await store.close()
       logger.info('gateway role stopped')
