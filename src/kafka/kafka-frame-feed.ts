@@ -10,7 +10,7 @@
 // without, every session's topic at every fetch (the sweep at each `fetchIntervalMs`, each fetch
 // waiting at the broker for new frames). Notices spare the broker most of the work: each fetch
 // costs it a look at every partition named, and a gateway with a thousand sessions fetching all
-// of them 40 times a second was most of a broker's CPU.
+// of them 40 times a second took nearly half of a broker's CPU (docs/benchmarks.md, stop 16).
 //
 // A session is fetched for only while fewer than `maxBacklogBytes` of its frames wait behind its
 // socket: a slow client falls behind in Kafka, not in this process's memory, and is never dropped
@@ -212,7 +212,7 @@ export class KafkaFrameFeed implements FrameFeed {
       const sweep = performance.now() >= nextSweep
       const parts = []
       /** Topics fetched because of a notice (frames found in the others are counted as swept). */
-      const noticed = new Set<string>()
+      const byNotice = new Set<string>()
       let led = 0
       for (const [topic, leader] of this.leaders) {
         if (leader !== node) continue
@@ -220,7 +220,7 @@ export class KafkaFrameFeed implements FrameFeed {
         const offset = this.nextOffset(topic)
         if (offset === undefined) continue
         const end = this.noticed.get(topic)
-        if (end !== undefined && end > offset) noticed.add(topic)
+        if (end !== undefined && end > offset) byNotice.add(topic)
         else if (!sweep) continue
         parts.push({ topic, offset, maxBytes: this.partitionMaxBytes })
       }
@@ -251,11 +251,11 @@ export class KafkaFrameFeed implements FrameFeed {
       }
       for (const r of results) {
         const taken = this.take(r)
-        if (this.follower !== undefined && !noticed.has(r.topic)) this.counts.sweptFrames += taken
+        if (this.follower !== undefined && !byNotice.has(r.topic)) this.counts.sweptFrames += taken
       }
       // A noticed topic stays noticed until its sessions have all it was noticed to hold, those
       // held back by their backlog included (they are fetched for once they have room).
-      for (const topic of noticed) {
+      for (const topic of byNotice) {
         const end = this.noticed.get(topic)
         const offset = this.nextOffset(topic, true)
         if (end !== undefined && (offset === undefined || offset >= end)) this.noticed.delete(topic)
