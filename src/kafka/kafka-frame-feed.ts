@@ -214,8 +214,10 @@ export class KafkaFrameFeed implements FrameFeed {
       /** Topics fetched because of a notice (frames found in the others are counted as swept). */
       const byNotice = new Set<string>()
       let led = 0
-      for (const [topic, leader] of this.leaders) {
-        if (leader !== node) continue
+      // Between sweeps only the noticed topics can have something to fetch: a fetch for a notice
+      // does not walk every session's topic.
+      for (const topic of sweep ? this.leaders.keys() : this.noticed.keys()) {
+        if (this.leaders.get(topic) !== node) continue
         led++
         const offset = this.nextOffset(topic)
         if (offset === undefined) continue
@@ -224,7 +226,8 @@ export class KafkaFrameFeed implements FrameFeed {
         else if (!sweep) continue
         parts.push({ topic, offset, maxBytes: this.partitionMaxBytes })
       }
-      if (led === 0) return
+      // Whether this broker still leads a topic of a session is known at the sweeps.
+      if (sweep && led === 0) return
       if (parts.length === 0) {
         // Nothing to take now: until a notice, the next sweep, or 10 ms (a full backlog drains).
         await this.idle(node, sweep ? 10 : Math.min(10, nextSweep - performance.now()))
