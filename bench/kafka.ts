@@ -41,6 +41,8 @@
 // count of frames made (bgpl_frames_matched_total) is printed next to the expectation.
 //
 // CPU of each process from /proc/PID/stat (user + system) over the run and its drain, in cores.
+// The machine's busy cores (/proc/stat, bench/cpu-sampler.ts) over the same time, and in its busiest
+// second, with each process's share of that second: where the p99 comes from when all want a core.
 //
 // Usage: node bench/kafka.ts [--rates 10000,50000] [--matchers 1,2] [--seconds 10] [--keys 1000] [--vantage-points 12]
 //        [--gateways 1] [--client-processes 2] [--kafka HOST:PORT] [--warmup-seconds 60]
@@ -67,6 +69,8 @@ import { MrtRecordNormaliser } from '../src/record/from-mrt.ts'
 import { readMrtFile } from '../src/sources/mrt/read-mrt-file.ts'
 import { openStore } from '../src/store/open-store.ts'
 import { message } from './child-message.ts'
+import { CpuSampler } from './cpu-sampler.ts'
+import type { CpuPeak } from './cpu-sampler.ts'
 import { keyPrefixLists, rng } from './key-lists.ts'
 import { parseMetricsText } from './metrics-text.ts'
 
@@ -380,6 +384,8 @@ interface Result {
   handed: number
   slowDrops: number
   cpu: Map<string, number>
+  /** The machine's busy cores over the run and its drain, and in its busiest second. */
+  box: CpuPeak
 }
 const results: Result[] = []
 
@@ -459,6 +465,7 @@ async function deployment (matcherCount: number): Promise<void> {
       ...gateways.map((g, i): [string, number | undefined] => [`gateway${GATEWAYS > 1 ? i + 1 : ''}`, g.child.pid]),
       ['api', roles[0].child.pid], ['feeder', feeder?.pid], ['clients', undefined]
     ]
+    const sampler = new CpuSampler(() => procs().map(([n, pid]): [string, number[]] => [n.replace(/\d+$/, ''), pid === undefined ? clients.flatMap((c) => c.pid === undefined ? [] : [c.pid]) : [pid]]))
 
     const phase = async (rate: number, seconds: number, report: boolean): Promise<{ expected: number, received: number, drainMs: number, tailReads: number }> => {
       await collect()
@@ -486,6 +493,7 @@ async function deployment (matcherCount: number): Promise<void> {
       const m0 = await snap()
       const cpu0 = new Map(procs().map(([n, pid]) => [n, pid === undefined ? clients.reduce((s, c) => s + cpuSeconds(c.pid), 0) : cpuSeconds(pid)]))
       const w0 = performance.now()
+      sampler.start()
       const done = message<FeederDone>(feeder as ChildProcess, seconds * 4000 + 30_000, 'feeder run')
       ;(feeder as ChildProcess).send({ cmd: 'run', rate, seconds, base: String(base) })
       const f = await done
@@ -542,6 +550,7 @@ async function deployment (matcherCount: number): Promise<void> {
       const drainMs = performance.now() - drainStart
       const wallS = (performance.now() - w0) / 1000
       const cpu = new Map(procs().map(([n, pid]) => [n, ((pid === undefined ? clients.reduce((s, c) => s + cpuSeconds(c.pid), 0) : cpuSeconds(pid)) - (cpu0.get(n) ?? NaN)) / wallS]))
+      const box = sampler.stop()
       const m1 = await snap()
       const d = (k: string): number => (m1.get(k) ?? NaN) - (m0.get(k) ?? NaN)
       const tailReads = matchers.reduce((n, _, i) => n + d(`bgpl_key_tail_reads#${i}`), 0)
@@ -628,7 +637,8 @@ async function deployment (matcherCount: number): Promise<void> {
         stages: (['taken', 'written', 'fetched'] as const).map((stage) => `${stage} p50 ${stageQuantile(m0, m1, stage, 0.5)}, p99 ${stageQuantile(m0, m1, stage, 0.99)}`).join('; '),
         handed: d('bgpl_frames_sent_total'),
         slowDrops: d('bgpl_ws_slow_consumer_dropped_frames_total'),
-        cpu
+        cpu,
+        box
       })
       const errorTexts = last.flatMap((g) => g.errorTexts)
       if (errorTexts.length > 0) console.log(`  error frames: ${errorTexts.slice(0, 2).join(' | ')}`)
@@ -682,9 +692,9 @@ const cpuCell = (r: Result, name: string): string => {
   const v = [...r.cpu].filter(([n]) => n.replace(/\d+$/, '') === name).map(([, x]) => Number.isNaN(x) ? '-' : x.toFixed(2))
   return v.length === 0 ? '-' : v.join('+')
 }
-const header = ['matchers', 'target/s', 'sent', 'sent/s', 'expected', 'frames', 'frames/s', 'deliv/s', 'e2e p50', 'e2e p99', 'e2e max', 'ingr p50', 'ingr p99', 'lost', 'dup', 'seq breaks', 'bus drop', ...procNames.map((n) => `${n} CPU`)]
+const header = ['matchers', 'target/s', 'sent', 'sent/s', 'expected', 'frames', 'frames/s', 'deliv/s', 'e2e p50', 'e2e p99', 'e2e max', 'ingr p50', 'ingr p99', 'lost', 'dup', 'seq breaks', 'bus drop', 'box CPU', 'box peak', ...procNames.map((n) => `${n} CPU`)]
 const rows = results.map((r) => [String(r.matchers), fmt(r.rate), fmt(r.sent), fmt(r.achieved), fmt(r.expected), fmt(r.frames), fmt(r.framesPerSecond), fmt(r.deliveredPerSecond), ms(r.e2e.p50), ms(r.e2e.p99), ms(r.e2e.max), ms(r.ingress.p50), ms(r.ingress.p99),
-  fmt(r.lost), fmt(r.duplicates), fmt(r.seqBreaks), fmt(r.busDropped + r.queueDropped), ...procNames.map((n) => cpuCell(r, n))])
+  fmt(r.lost), fmt(r.duplicates), fmt(r.seqBreaks), fmt(r.busDropped + r.queueDropped), r.box.meanCores.toFixed(2), r.box.peakCores.toFixed(2), ...procNames.map((n) => cpuCell(r, n))])
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
 for (const row of [header, ...rows]) console.log(row.map((c, i) => c.padStart(widths[i])).join('  '))
 console.log('')
@@ -692,6 +702,7 @@ for (const r of results) {
   console.log(`${r.matchers} matcher(s), ${fmt(r.rate)}/s: ${fmt(r.published)} records published by the collector; matchers took ${r.recordsTaken.map(fmt).join(' + ')} records, made ${r.matched.map(fmt).join(' + ')} frames ` +
     `(expected ${fmt(r.expected)}), wrote ${r.written.map(fmt).join(' + ')} (skipped as already written ${r.dupSkipped.map(fmt).join(' + ')}); gateway handed ${fmt(r.handed)} to sockets; clients received ${fmt(r.frames)} ` +
     `(${fmt(r.e2e.n)} timed, ${r.late} from an earlier run, ${fmt(r.restamped)} carrying the stamp of the UPDATE's next copy in the same feeder batch); key topic tail reads ${fmt(r.tailReads)}; stage delays: ${r.stages}; error frames ${r.errors}, closes ${r.closed}, slow-consumer drops ${fmt(r.slowDrops)}; feeder waits on TCP ${r.stalls}; drain after the last UPDATE ${(r.drainMs / 1000).toFixed(1)} s; ` +
+    `busiest second (from ${r.box.peakAtS.toFixed(1)} s): ${r.box.peakCores.toFixed(2)} of ${availableParallelism()} cores busy, ${[...r.box.peakByProcess].map(([n, c]) => `${n} ${c.toFixed(2)}`).join(', ')}; ` +
     `p99 ${r.e2e.p99 < 100 ? 'meets' : 'misses'} the 100 ms target`)
 }
 console.log('e2e: feeder socket write -> client receive (monotonic clock, MED stamp); ingr: collector socket read (frame sec/Usec) -> client receive (wall clock)')
@@ -699,6 +710,7 @@ console.log('frames/s: frames received / seconds of sending (as bench:stream); d
 console.log('expected: the real Matcher over the UPDATEs sent')
 console.log('lost: expected - (received - duplicates); dup: frames of an UPDATE beyond the keys it concerns; seq breaks: per-key seq not following on (clients)')
 console.log('CPU in cores (1.00 = one core busy) over the run and its drain, from /proc/PID/stat; clients: all client processes together')
+console.log(`box CPU: the machine's busy cores (/proc/stat) over the run and its drain; box peak: in its busiest second (of ${availableParallelism()} cores)`)
 if (failed !== undefined) {
   console.error(failed)
   process.exitCode = 1

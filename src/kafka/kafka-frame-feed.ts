@@ -3,14 +3,16 @@
 // whichever gateway it reconnects to, with no gap and no duplicate while the frames are retained;
 // past retention a gap frame says what is gone, as in `serve`.
 //
-// One fetch loop per broker fetches, in one request, the partitions that broker leads of the open
-// sessions that have frames to take. Which ones: with `notices` (the gateway role), those the
-// matchers' notices on the written topic (written-notices.ts) say grew past what their sessions
-// have, plus every session's topic once per `sweepIntervalMs` (what a lost notice would leave);
-// without, every session's topic at every fetch (the sweep at each `fetchIntervalMs`, each fetch
-// waiting at the broker for new frames). Notices spare the broker most of the work: each fetch
-// costs it a look at every partition named, and a gateway with a thousand sessions fetching all
-// of them 40 times a second took nearly half of a broker's CPU (docs/benchmarks.md, stop 16).
+// With `notices` (the gateway role), the matchers' notices on the written topic (written-notices.ts)
+// carry the frames just written and where each key's topic now ends: a session whose next frame
+// is the first of those takes them from the notice. One fetch loop per broker fetches, in one
+// request, the partitions that broker leads of the sessions still short of a noticed end (behind,
+// held back by their backlog, or the notice carried no frames), plus every session's topic once
+// per `sweepIntervalMs` (what a lost notice would leave). Without notices, every session's topic
+// at every fetch (the sweep at each `fetchIntervalMs`, each fetch waiting at the broker for new
+// frames). Notices spare the broker most of the work: each fetch costs it a look at every
+// partition named, and a gateway with a thousand sessions fetching all of them 40 times a second
+// took nearly half of a broker's CPU (docs/benchmarks.md, stops 16 and 17).
 //
 // A session is fetched for only while fewer than `maxBacklogBytes` of its frames wait behind its
 // socket: a slow client falls behind in Kafka, not in this process's memory, and is never dropped
@@ -80,7 +82,7 @@ export class KafkaFrameFeed implements FrameFeed {
   private readonly noticed = new Map<string, bigint>()
   /** The idle fetch loops' wake-ups, by broker. */
   private readonly wakers = new Map<number, () => void>()
-  private readonly counts = { notices: 0, sweeps: 0, sweptFrames: 0 }
+  private readonly counts = { notices: 0, noticedFrames: 0, sweeps: 0, sweptFrames: 0 }
   private readonly maxBacklogBytes: number
   private readonly partitionMaxBytes: number
   private readonly byTopic = new Map<string, Set<Subscription>>()
@@ -117,8 +119,8 @@ export class KafkaFrameFeed implements FrameFeed {
     this.partitionMaxBytes = options.partitionMaxBytes ?? 512 * 1024
   }
 
-  /** Notices read; fetches of every session's topic; frames that only such a fetch found. */
-  get stats (): { notices: number, sweeps: number, sweptFrames: number } {
+  /** Notices read, and the frames from them sessions took; fetches of every session's topic, and frames that only such a fetch found. */
+  get stats (): { notices: number, noticedFrames: number, sweeps: number, sweptFrames: number } {
     return { ...this.counts }
   }
 
@@ -278,19 +280,37 @@ export class KafkaFrameFeed implements FrameFeed {
     return offset
   }
 
-  /** Notices read from the written topic: the topics of open sessions that grew get fetched. */
+  /**
+   * Notices read from the written topic: the frames they carry go to the sessions they follow on
+   * from; the topics of sessions still short of a noticed end (behind, or held back by their
+   * backlog) get fetched.
+   */
   private takeNotices (records: readonly FetchedRecord[]): void {
     for (const r of records) {
       if (r.value === null) continue
-      const pairs = parseNotice(r.value.toString())
-      if (pairs instanceof Error) {
-        this.logError(new Error(`a notice on the written topic (offset ${r.offset}) is not one: ${pairs.message}`), -1, 0)
+      const keys = parseNotice(r.value)
+      if (keys instanceof Error) {
+        this.logError(new Error(`a notice on the written topic (offset ${r.offset}) is not one: ${keys.message}`), -1, 0)
         continue
       }
       this.counts.notices++
-      for (const [keyId, end] of pairs) {
+      for (const { keyId, end, frames } of keys) {
         const topic = keyTopic(this.settings, keyId)
-        if (this.byTopic.has(topic)) this.notice(topic, end)
+        const subs = this.byTopic.get(topic)
+        if (subs === undefined) continue
+        if (frames.length > 0) {
+          const open = this.takers(subs)
+          // The notice was produced just after its frames were written: the stage's start for them.
+          const delay = Math.max(0, Date.now() - r.timestamp) / 1000
+          let offset = end - BigInt(frames.length)
+          for (const value of frames) {
+            this.metrics?.kafkaStageDelay.observe({ stage: 'fetched' }, delay)
+            if (this.offer(open, offset++, value)) this.counts.noticedFrames++
+          }
+        }
+        const next = this.nextOffset(topic, true)
+        if (next !== undefined && next < end) this.notice(topic, end)
+        else if ((this.noticed.get(topic) ?? end) <= end) this.noticed.delete(topic)
       }
     }
   }
@@ -337,25 +357,38 @@ export class KafkaFrameFeed implements FrameFeed {
       if (isStaleLeader(result.errorCode)) this.relocate(result.topic)
       return 0
     }
-    // A session whose backlog is full takes nothing now (even when another session of the key
-    // made this fetch): it is fetched from its own next offset once it has room.
-    const open = [...subs].filter((s) => !s.closed && s.sink.backlogBytes < this.maxBacklogBytes)
+    const open = this.takers(subs)
     const now = Date.now()
     let taken = 0
     for (const r of result.records) {
-      if (r.value === null || r.value.length < 2) continue
+      if (r.value === null) continue
       this.metrics?.kafkaStageDelay.observe({ stage: 'fetched' }, Math.max(0, now - r.timestamp) / 1000)
-      const seq = Number(r.offset) + 1
-      let bytes: Buffer | undefined
-      for (const s of open) {
-        if (r.offset !== s.next) continue
-        bytes ??= withSeq(seq, r.value)
-        s.next = r.offset + 1n
-        s.sink.deliver({ seq, bytes }, true)
-      }
-      if (bytes !== undefined) taken++
+      if (this.offer(open, r.offset, r.value)) taken++
     }
     return taken
+  }
+
+  /**
+   * The sessions that take frames now. One whose backlog is full takes nothing (even when another
+   * session of the key made the fetch, or a notice carries its frames): it is fetched from its own
+   * next offset once it has room.
+   */
+  private takers (subs: ReadonlySet<Subscription>): Subscription[] {
+    return [...subs].filter((s) => !s.closed && s.sink.backlogBytes < this.maxBacklogBytes)
+  }
+
+  /** The frame at `offset` (seq offset + 1) to each session whose next frame it is; true if one took it. */
+  private offer (sessions: readonly Subscription[], offset: bigint, value: Buffer): boolean {
+    if (value.length < 2) return false
+    const seq = Number(offset) + 1
+    let bytes: Buffer | undefined
+    for (const s of sessions) {
+      if (offset !== s.next) continue
+      bytes ??= withSeq(seq, value)
+      s.next = offset + 1n
+      s.sink.deliver({ seq, bytes }, true)
+    }
+    return bytes !== undefined
   }
 
   /** Sessions of the topic whose next offset is out of its range: frames aged out, or the topic was recreated. */

@@ -28,7 +28,7 @@ import type { KafkaSettings } from './kafka-settings.ts'
 import type { PartitionReader } from './partition-reader.ts'
 import { keyTopic, writtenTopic } from './topics.ts'
 import type { TopicAdmin } from './topics.ts'
-import { encodeNotices } from './written-notices.ts'
+import { encodeNotices, MAX_FRAME_BYTES_PER_NOTICE } from './written-notices.ts'
 
 /** Where a frame comes from: the record's place on the records topic. */
 export interface FrameOrigin {
@@ -92,6 +92,14 @@ interface OutgoingFrame extends PendingFrame {
   index: number
 }
 
+/** A key's part of the next notice: its topic's end, and frames written just before it. */
+interface NoticeInProgress {
+  end: bigint
+  frames: string[]
+  /** Their length in UTF-16 units: at least their octets / 3, enough to bound what is kept. */
+  bytes: number
+}
+
 /** What is known of one key topic's tail in this generation. */
 interface KeyTail {
   generation: number
@@ -121,7 +129,7 @@ export class KeyTopicWriter {
   private lastSend = -Infinity
   private readonly producer: Producer<string, string, string, string>
   /** The notices' own connection: a broker answers one connection's requests one at a time, and a notice must not wait behind frames. */
-  private readonly noticeProducer: Producer<string, string, string, string>
+  private readonly noticeProducer: Producer
   private readonly tails = new Map<string, KeyTail>()
   /** First record timestamp of each records partition in this generation. */
   private readonly firstSeen = new Map<number, number>()
@@ -143,8 +151,11 @@ export class KeyTopicWriter {
   /** Frames admitted since the start (the next frame's index). */
   private enqueued = 0
   private writtenWaiters: Array<{ mark: number, resolve: () => void }> = []
-  /** Where each key's topic ends after the writes not yet in a notice (bounded by the number of keys). */
-  private noticeEnds = new Map<string, bigint>()
+  /**
+   * Where each key's topic ends after the writes not yet in a notice, and the frames before that
+   * end (the last MAX_FRAME_BYTES_PER_NOTICE octets of them at most): bounded by the number of keys.
+   */
+  private noticeEnds = new Map<string, NoticeInProgress>()
   private noticeSending = false
   private lastNoticeErrorLog = 0
   private readonly counts = { written: 0, duplicatesSkipped: 0, tailReads: 0, tailRecordsRead: 0, sendErrors: 0, notices: 0, noticeErrors: 0 }
@@ -174,7 +185,6 @@ export class KeyTopicWriter {
     // word is enough.
     this.noticeProducer = new Producer({
       ...clientOptions(options.settings, options.clientId + '-notices'),
-      serializers: stringSerializers,
       acks: ProduceAcks.LEADER,
       autocreateTopics: false,
       retries: 3
@@ -422,21 +432,37 @@ export class KeyTopicWriter {
     if (this.inFlight.size < this.maxInFlight && this.outgoing.length > 0) this.schedule()
   }
 
-  /** Where the topics of an answered request end now (from each one's base offset), for the next notice. */
+  /**
+   * Where the topics of an answered request end now, and the frames just written there (a topic's
+   * frames in a request are in order from the base offset of the answer), for the next notice.
+   */
   private noteWritten (batch: readonly OutgoingFrame[], offsets: ReadonlyArray<{ topic: string, offset: bigint }> | undefined): void {
     if (offsets === undefined) return
-    const perTopic = new Map<string, { keyId: string, frames: number }>()
+    const perTopic = new Map<string, { keyId: string, frames: string[], bytes: number }>()
     for (const f of batch) {
       const t = perTopic.get(f.topic)
-      if (t === undefined) perTopic.set(f.topic, { keyId: f.keyId, frames: 1 })
-      else t.frames++
+      if (t === undefined) perTopic.set(f.topic, { keyId: f.keyId, frames: [f.value], bytes: f.value.length })
+      else {
+        t.frames.push(f.value)
+        t.bytes += f.value.length
+      }
     }
     for (const { topic, offset } of offsets) {
       const t = perTopic.get(topic)
       if (t === undefined) continue
-      const end = offset + BigInt(t.frames)
+      const end = offset + BigInt(t.frames.length)
       const known = this.noticeEnds.get(t.keyId)
-      if (known === undefined || known < end) this.noticeEnds.set(t.keyId, end)
+      if (known !== undefined && known.end >= end) continue
+      // Frames that follow on from those already to be told are added to them (as long as they
+      // fit in a notice); otherwise the notice tells these only: any run of frames just before
+      // the end is right, a session that needs earlier ones reads them from the topic.
+      if (known !== undefined && known.end === offset && known.bytes + t.bytes <= MAX_FRAME_BYTES_PER_NOTICE) {
+        known.frames.push(...t.frames)
+        known.bytes += t.bytes
+        known.end = end
+      } else {
+        this.noticeEnds.set(t.keyId, { end, frames: t.frames, bytes: t.bytes })
+      }
     }
     this.sendNotices()
   }

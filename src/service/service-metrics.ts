@@ -58,7 +58,7 @@ export function createServiceMetrics (registry: Registry): ServiceMetrics {
     keysExpired: new Counter({ name: 'bgpl_keys_expired_total', help: 'Keys whose prefixes were cleared after the idle timeout', registers }),
     kafkaStageDelay: new Histogram({
       name: 'bgpl_kafka_stage_delay_seconds',
-      help: 'Kafka deployment: seconds from the previous stage, by stage (taken: record published -> matched; written: record published -> its frames on the brokers; fetched: frame produced -> fetched by the gateway)',
+      help: 'Kafka deployment: seconds from the previous stage, by stage (taken: record published -> matched; written: record published -> its frames on the brokers; fetched: frame produced, or the notice carrying it, -> at the gateway)',
       labelNames: ['stage'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers

@@ -158,6 +158,7 @@ describe('a Kafka deployment end to end with GoBGP', { timeout: 180_000 }, () =>
         }
         assert.ok(notices >= 1, `notices sent: ${notices}`)
         assert.ok((await dep.metric('gateway-2', 'bgpl_kafka_notices_read') ?? 0) >= 1)
+        assert.ok((await dep.metric('gateway-2', 'bgpl_kafka_noticed_frames') ?? 0) >= 1, 'the sessions took frames from the notices')
         assert.equal(await dep.metric('gateway-2', 'bgpl_ws_sessions'), 3)
         assert.equal(await dep.metric('gateway-1', 'bgpl_ws_sessions'), 0)
         assert.ok((await dep.metric('collector', 'bgpl_bus_published') ?? 0) >= 7)

@@ -3,7 +3,9 @@
 // its start a too_old gap; a session with a full backlog is not fed until it drains; detach stops.
 // Each case runs twice: fetching every session's topic at every fetch (no notices), and fetching
 // the topics the writer's notices name, with a sweep too rare (60 s) to be what brings the frames.
-// Then the sweep itself: frames written without a notice come with it, and only with it.
+// Then the sweep itself: frames written without a notice come with it, and only with it; and the
+// frames notices carry: taken from the notice by a session they follow on from, read from the
+// topic by one behind them.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
@@ -14,7 +16,8 @@ import { clientOptions } from '../../src/kafka/kafka-settings.ts'
 import type { KafkaSettings } from '../../src/kafka/kafka-settings.ts'
 import { KeyTopicWriter } from '../../src/kafka/key-topic-writer.ts'
 import { PartitionReader } from '../../src/kafka/partition-reader.ts'
-import { keyTopic, TopicAdmin } from '../../src/kafka/topics.ts'
+import { keyTopic, TopicAdmin, writtenTopic } from '../../src/kafka/topics.ts'
+import { encodeNotices } from '../../src/kafka/written-notices.ts'
 import { silentLogger } from '../../src/log.ts'
 import type { LoggedFrame } from '../../src/matcher/delivery-log.ts'
 import { startKafka } from '../helpers/kafka.ts'
@@ -315,4 +318,54 @@ test('notices: frames written without a notice come with the next sweep, counted
   assert.deepEqual(sink.seqs, [1, 2, 3])
   assert.equal(e.feed.stats.sweptFrames, 3)
   assert.ok(e.feed.stats.sweeps > sweeps)
+})
+
+/** A notice written by hand: `keyId`'s topic ends at `end`, and `frames` (numbered n) are the ones before it. */
+async function writeNotice (settings: KafkaSettings, keyId: string, end: number, frames: number[]): Promise<void> {
+  const producer = new Producer({ ...clientOptions(settings, 'test-notice-producer'), autocreateTopics: false })
+  try {
+    const values = encodeNotices(new Map([[keyId, { end: BigInt(end), frames: frames.map((n) => JSON.stringify({ record_type: 'update', n })) }]]))
+    await producer.send({ messages: values.map((value) => ({ topic: writtenTopic(settings), value })) })
+  } finally {
+    await producer.close()
+  }
+}
+
+const numbers = (sink: TestSink): number[] => sink.frames.map((f) => (JSON.parse(f.bytes.toString()) as { n: number }).n)
+
+test('notices: a session up to date takes the frames a notice carries from the notice, once, without reading its topic', { timeout: 60_000 }, async (t) => {
+  const e = await env('carried', t, 'notices')
+  const sink = new TestSink()
+  t.after(await e.feed.subscribe(e.keyId, sink, undefined))
+  // The writer's notices carry every frame it writes: none is fetched.
+  await e.write(0, 3)
+  await waitFor(() => sink.frames.length >= 3, 10_000, '3 frames')
+  assert.deepEqual(sink.seqs, [1, 2, 3])
+  assert.equal(e.feed.stats.noticedFrames, 3)
+  // Frames that are only in a notice (written here by hand, not to the topic) reach the session:
+  // they came from the notice itself. The same notice again brings nothing twice.
+  await writeNotice(e.settings, e.keyId, 5, [103, 104])
+  await writeNotice(e.settings, e.keyId, 5, [103, 104])
+  await waitFor(() => sink.frames.length >= 5, 10_000, '5 frames')
+  await sleep(500)
+  assert.deepEqual(sink.seqs, [1, 2, 3, 4, 5])
+  assert.deepEqual(numbers(sink), [0, 1, 2, 103, 104])
+  assert.equal(e.feed.stats.noticedFrames, 5)
+  assert.equal(e.feed.stats.sweptFrames, 0)
+})
+
+test('notices: a session behind the frames a notice carries reads the ones before them, and those, from its topic', { timeout: 60_000 }, async (t) => {
+  const e = await env('behind', t, 'notices')
+  const sink = new TestSink()
+  t.after(await e.feed.subscribe(e.keyId, sink, undefined))
+  await writeWithoutNotice(e.settings, e.topic, 0, 5)
+  // Says the topic ends at 5 and carries frames 3 and 4 (with other contents than the topic's): the
+  // session, at 0, cannot start there; it reads 0..4 from the topic, in order, none twice.
+  await writeNotice(e.settings, e.keyId, 5, [103, 104])
+  await waitFor(() => sink.frames.length >= 5, 10_000, '5 frames')
+  await sleep(500)
+  assert.deepEqual(sink.seqs, [1, 2, 3, 4, 5])
+  assert.deepEqual(numbers(sink), [0, 1, 2, 3, 4])
+  assert.equal(e.feed.stats.noticedFrames, 0)
+  assert.equal(e.feed.stats.sweptFrames, 0)
 })

@@ -275,17 +275,26 @@ test('notices on the written topic give each key topic\'s end once its frames ar
   const e = await env('notices', t)
   const w = e.writer({ batch: 2, lingerMs: 0 })
   const other = randomBytes(6).toString('hex')
-  /** The highest end noticed per key, over every notice on the topic so far; ends never go down. */
+  let carried = 0
+  /**
+   * The highest end noticed per key, over every notice on the topic so far; ends never go down,
+   * and the frames a notice carries are the key topic's at the offsets just before the end.
+   */
   const noticed = async (): Promise<Record<string, number>> => {
     const topic = writtenTopic(e.settings)
     const { start, end } = await e.reader.bounds(topic)
     const out: Record<string, number> = {}
+    carried = 0
     for (const r of await e.reader.readRange(topic, start, end)) {
-      const pairs = parseNotice(r.value?.toString() ?? '')
-      if (pairs instanceof Error) throw pairs
-      for (const [keyId, at] of pairs) {
+      const keys = parseNotice(r.value ?? Buffer.alloc(0))
+      if (keys instanceof Error) throw keys
+      for (const { keyId, end: at, frames } of keys) {
         assert.ok(out[keyId] === undefined || Number(at) >= out[keyId], `the end of ${keyId} went down`)
         out[keyId] = Number(at)
+        const written = await e.frames(keyId)
+        const first = Number(at) - frames.length
+        assert.deepEqual(frames.map((f) => f.toString()), written.slice(first, Number(at)).map((w) => w.value?.toString()), `frames of ${keyId} carried for offsets ${first}..${Number(at) - 1}`)
+        carried += frames.length
       }
     }
     return out
@@ -304,6 +313,7 @@ test('notices on the written topic give each key topic\'s end once its frames ar
   }
   assert.deepEqual(seen, { [e.keyId]: 7, [other]: 3 })
   assert.equal((await e.frames()).length, 7)
+  assert.equal(carried, 5 + 3 + 2, 'every frame was carried by a notice')
   assert.ok(w.stats.notices >= 2)
   assert.equal(w.stats.noticeErrors, 0)
 })

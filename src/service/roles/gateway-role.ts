@@ -42,6 +42,7 @@ export async function startGatewayRole (ctx: RoleContext): Promise<RunningRole> 
   feed.start()
   const gauge = gaugeReader(registry)
   gauge('bgpl_kafka_notices_read', 'Matchers\' notices of frames written, read from the written topic', () => feed.stats.notices)
+  gauge('bgpl_kafka_noticed_frames', 'Frames sessions took from the notices themselves (not fetched from their key topics)', () => feed.stats.noticedFrames)
   gauge('bgpl_kafka_sweeps', 'Fetches of every session\'s key topic (once a second: what a lost notice would leave)', () => feed.stats.sweeps)
   gauge('bgpl_kafka_swept_frames', 'Frames only a sweep found (no notice came for them first): growing steadily, the notices are not arriving', () => feed.stats.sweptFrames)
   const gateway = new StreamGateway({ feed, store, apiKeys, logger: logger.child({ component: 'stream' }), metrics, limits })
