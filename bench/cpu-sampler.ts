@@ -30,12 +30,13 @@ function boxBusyTicks (): number {
   return user + nice + system + irq + softirq + (steal ?? 0)
 }
 
-/** CPU ticks (user + system) of a process so far, or NaN once it is gone. */
-function processTicks (pid: number): number {
+/** CPU seconds (user + system) of a process so far (proc(5), /proc/PID/stat), or NaN when unknown or gone. */
+export function cpuSeconds (pid: number | undefined): number {
+  if (pid === undefined) return NaN
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return Number(f[11]) + Number(f[12])
+    return (Number(f[11]) + Number(f[12])) / TICKS
   } catch {
     return NaN
   }
@@ -88,7 +89,7 @@ export class CpuSampler {
 
   private take (): void {
     const procs = new Map<string, number>()
-    for (const [name, pids] of this.processes()) procs.set(name, (procs.get(name) ?? 0) + pids.reduce((sum, pid) => sum + processTicks(pid), 0))
+    for (const [name, pids] of this.processes()) procs.set(name, (procs.get(name) ?? 0) + pids.reduce((sum, pid) => sum + cpuSeconds(pid) * TICKS, 0))
     this.samples.push({ ms: performance.now(), box: boxBusyTicks(), procs })
   }
 }

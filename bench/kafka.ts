@@ -69,7 +69,7 @@ import { MrtRecordNormaliser } from '../src/record/from-mrt.ts'
 import { readMrtFile } from '../src/sources/mrt/read-mrt-file.ts'
 import { openStore } from '../src/store/open-store.ts'
 import { message } from './child-message.ts'
-import { CpuSampler } from './cpu-sampler.ts'
+import { cpuSeconds, CpuSampler } from './cpu-sampler.ts'
 import type { CpuPeak } from './cpu-sampler.ts'
 import { keyPrefixLists, rng } from './key-lists.ts'
 import { parseMetricsText } from './metrics-text.ts'
@@ -137,7 +137,6 @@ const SETTLE_MS = Number(values['settle-seconds']) * 1000
 const DRAIN_MS = Number(values['drain-seconds']) * 1000
 const WARMUP_DRAIN_MS = Number(values['warmup-drain-seconds']) * 1000
 const file = values.file
-const TICKS = 100 // USER_HZ: /proc/PID/stat counts CPU time in 1/100 s on Linux
 
 const children = new Set<ChildProcess>()
 const cleanups: Array<() => void> = []
@@ -265,18 +264,6 @@ function findBrokerPid (port: number): number | undefined {
     } catch {}
   }
   return undefined
-}
-
-/** CPU seconds (user + system) of a process so far, or NaN. */
-function cpuSeconds (pid: number | undefined): number {
-  if (pid === undefined) return NaN
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(f[11]) + Number(f[12])) / TICKS
-  } catch {
-    return NaN
-  }
 }
 
 /** A role's /metrics; an empty map if it does not answer (two tries of 10 s: the machine is loaded). */
