@@ -62,6 +62,12 @@ export interface KeyTopicWriterOptions {
    * becomes of a request (a failed one sends its keys back to a tail read, see send()).
    */
   maxInFlight?: number
+  /**
+   * Frames kept for the next notice at most, over all keys, in UTF-16 units (up to 3 octets each);
+   * default 8 Mi. While a notice is slow to go, keys beyond it are told by their end only (their
+   * sessions read the frames from the key topics).
+   */
+  maxNoticeFrameBytes?: number
 }
 
 export interface KeyTopicWriterStats {
@@ -126,6 +132,7 @@ export class KeyTopicWriter {
   private readonly batchBytes: number
   private readonly lingerMs: number
   private readonly maxInFlight: number
+  private readonly maxNoticeFrameBytes: number
   private lastSend = -Infinity
   private readonly producer: Producer<string, string, string, string>
   /** The notices' own connection: a broker answers one connection's requests one at a time, and a notice must not wait behind frames. */
@@ -152,10 +159,11 @@ export class KeyTopicWriter {
   private enqueued = 0
   private writtenWaiters: Array<{ mark: number, resolve: () => void }> = []
   /**
-   * Where each key's topic ends after the writes not yet in a notice, and the frames before that
-   * end (the last MAX_FRAME_BYTES_PER_NOTICE octets of them at most): bounded by the number of keys.
+   * Where each key's topic ends after the writes not yet in a notice (bounded by the number of
+   * keys), and the frames before that end (bounded by maxNoticeFrameBytes).
    */
   private noticeEnds = new Map<string, NoticeInProgress>()
+  private noticeFrameBytes = 0
   private noticeSending = false
   private lastNoticeErrorLog = 0
   private readonly counts = { written: 0, duplicatesSkipped: 0, tailReads: 0, tailRecordsRead: 0, sendErrors: 0, notices: 0, noticeErrors: 0 }
@@ -170,6 +178,7 @@ export class KeyTopicWriter {
     this.batchBytes = options.batchBytes ?? 512 * 1024
     this.lingerMs = options.lingerMs ?? 5
     this.maxInFlight = options.maxInFlight ?? 2
+    this.maxNoticeFrameBytes = options.maxNoticeFrameBytes ?? 8 * 1024 * 1024
     if (!(Number.isInteger(this.maxInFlight) && this.maxInFlight >= 1)) throw new RangeError('maxInFlight must be a positive integer')
     this.producer = new Producer({
       ...clientOptions(options.settings, options.clientId),
@@ -456,12 +465,16 @@ export class KeyTopicWriter {
       // Frames that follow on from those already to be told are added to them (as long as they
       // fit in a notice); otherwise the notice tells these only: any run of frames just before
       // the end is right, a session that needs earlier ones reads them from the topic.
-      if (known !== undefined && known.end === offset && known.bytes + t.bytes <= MAX_FRAME_BYTES_PER_NOTICE) {
+      const room = this.maxNoticeFrameBytes - this.noticeFrameBytes
+      if (known !== undefined && known.end === offset && known.bytes + t.bytes <= MAX_FRAME_BYTES_PER_NOTICE && t.bytes <= room) {
         known.frames.push(...t.frames)
         known.bytes += t.bytes
         known.end = end
+        this.noticeFrameBytes += t.bytes
       } else {
-        this.noticeEnds.set(t.keyId, { end, frames: t.frames, bytes: t.bytes })
+        const carried = t.bytes <= room + (known?.bytes ?? 0)
+        this.noticeFrameBytes += (carried ? t.bytes : 0) - (known?.bytes ?? 0)
+        this.noticeEnds.set(t.keyId, carried ? { end, frames: t.frames, bytes: t.bytes } : { end, frames: [], bytes: 0 })
       }
     }
     this.sendNotices()
@@ -472,6 +485,7 @@ export class KeyTopicWriter {
     this.noticeSending = true
     const ends = this.noticeEnds
     this.noticeEnds = new Map()
+    this.noticeFrameBytes = 0
     const topic = writtenTopic(this.settings)
     const values = encodeNotices(ends)
     this.admin.ensureWritten()

@@ -33,7 +33,7 @@ interface Env {
   admin: TopicAdmin
   reader: PartitionReader
   keyId: string
-  writer: (options?: { clockSkewMs?: number, batch?: number, lingerMs?: number, maxInFlight?: number }) => KeyTopicWriter
+  writer: (options?: { clockSkewMs?: number, batch?: number, lingerMs?: number, maxInFlight?: number, maxNoticeFrameBytes?: number }) => KeyTopicWriter
   /** Every frame of the key topic (of `keyId`, or of another key), from its start. */
   frames: (otherKeyId?: string) => Promise<FetchedRecord[]>
 }
@@ -271,49 +271,52 @@ test('many keys with two requests in flight: every key topic gets its frames onc
   for (const keyId of keys) assert.deepEqual(originHeaders(await e.frames(keyId)), expected, `key ${keyId}`)
 })
 
-test('notices on the written topic give each key topic\'s end once its frames are written', { timeout: 60_000 }, async (t) => {
-  const e = await env('notices', t)
-  const w = e.writer({ batch: 2, lingerMs: 0 })
-  const other = randomBytes(6).toString('hex')
-  let carried = 0
-  /**
-   * The highest end noticed per key, over every notice on the topic so far; ends never go down,
-   * and the frames a notice carries are the key topic's at the offsets just before the end.
-   */
-  const noticed = async (): Promise<Record<string, number>> => {
-    const topic = writtenTopic(e.settings)
-    const { start, end } = await e.reader.bounds(topic)
-    const out: Record<string, number> = {}
-    carried = 0
-    for (const r of await e.reader.readRange(topic, start, end)) {
-      const keys = parseNotice(r.value ?? Buffer.alloc(0))
-      if (keys instanceof Error) throw keys
-      for (const { keyId, end: at, frames } of keys) {
-        assert.ok(out[keyId] === undefined || Number(at) >= out[keyId], `the end of ${keyId} went down`)
-        out[keyId] = Number(at)
-        const written = await e.frames(keyId)
-        const first = Number(at) - frames.length
-        assert.deepEqual(frames.map((f) => f.toString()), written.slice(first, Number(at)).map((w) => w.value?.toString()), `frames of ${keyId} carried for offsets ${first}..${Number(at) - 1}`)
-        carried += frames.length
+for (const carry of [true, false]) {
+  const what = carry ? 'and carry every frame written' : 'and carry no frame beyond maxNoticeFrameBytes (0 here)'
+  test(`notices on the written topic give each key topic's end once its frames are written, ${what}`, { timeout: 60_000 }, async (t) => {
+    const e = await env('notices', t)
+    const w = e.writer({ batch: 2, lingerMs: 0, ...(carry ? {} : { maxNoticeFrameBytes: 0 }) })
+    const other = randomBytes(6).toString('hex')
+    let carried = 0
+    /**
+     * The highest end noticed per key, over every notice on the topic so far; ends never go down,
+     * and the frames a notice carries are the key topic's at the offsets just before the end.
+     */
+    const noticed = async (): Promise<Record<string, number>> => {
+      const topic = writtenTopic(e.settings)
+      const { start, end } = await e.reader.bounds(topic)
+      const out: Record<string, number> = {}
+      carried = 0
+      for (const r of await e.reader.readRange(topic, start, end)) {
+        const keys = parseNotice(r.value ?? Buffer.alloc(0))
+        if (keys instanceof Error) throw keys
+        for (const { keyId, end: at, frames } of keys) {
+          assert.ok(out[keyId] === undefined || Number(at) >= out[keyId], `the end of ${keyId} went down`)
+          out[keyId] = Number(at)
+          const written = await e.frames(keyId)
+          const first = Number(at) - frames.length
+          assert.deepEqual(frames.map((f) => f.toString()), written.slice(first, Number(at)).map((w) => w.value?.toString()), `frames of ${keyId} carried for offsets ${first}..${Number(at) - 1}`)
+          carried += frames.length
+        }
       }
+      return out
     }
-    return out
-  }
-  await Promise.all([writeAll(w, e.keyId, origins(0, 0, 5, Date.now())), writeAll(w, other, origins(0, 0, 3, Date.now()))])
-  let seen: Record<string, number> = {}
-  for (let i = 0; i < 100 && !(seen[e.keyId] === 5 && seen[other] === 3); i++) {
-    seen = await noticed()
-    await sleep(100)
-  }
-  assert.deepEqual(seen, { [e.keyId]: 5, [other]: 3 })
-  await writeAll(w, e.keyId, origins(0, 5, 7, Date.now()))
-  for (let i = 0; i < 100 && seen[e.keyId] !== 7; i++) {
-    seen = await noticed()
-    await sleep(100)
-  }
-  assert.deepEqual(seen, { [e.keyId]: 7, [other]: 3 })
-  assert.equal((await e.frames()).length, 7)
-  assert.equal(carried, 5 + 3 + 2, 'every frame was carried by a notice')
-  assert.ok(w.stats.notices >= 2)
-  assert.equal(w.stats.noticeErrors, 0)
-})
+    await Promise.all([writeAll(w, e.keyId, origins(0, 0, 5, Date.now())), writeAll(w, other, origins(0, 0, 3, Date.now()))])
+    let seen: Record<string, number> = {}
+    for (let i = 0; i < 100 && !(seen[e.keyId] === 5 && seen[other] === 3); i++) {
+      seen = await noticed()
+      await sleep(100)
+    }
+    assert.deepEqual(seen, { [e.keyId]: 5, [other]: 3 })
+    await writeAll(w, e.keyId, origins(0, 5, 7, Date.now()))
+    for (let i = 0; i < 100 && seen[e.keyId] !== 7; i++) {
+      seen = await noticed()
+      await sleep(100)
+    }
+    assert.deepEqual(seen, { [e.keyId]: 7, [other]: 3 })
+    assert.equal((await e.frames()).length, 7)
+    assert.equal(carried, carry ? 5 + 3 + 2 : 0, 'frames carried by the notices')
+    assert.ok(w.stats.notices >= 2)
+    assert.equal(w.stats.noticeErrors, 0)
+  })
+}
