@@ -81,10 +81,18 @@ function keySpec (settings: KafkaSettings): TopicSpec {
 
 function writtenSpec (settings: KafkaSettings): TopicSpec {
   // Read as it is written: a gateway that misses notices (stopped, or behind) finds the frames by
-  // its periodic sweep of every session's topic, so old notices are of no use to anyone.
+  // its periodic sweep of every session's topic, so old notices are of no use to anyone. They
+  // carry a copy of every frame: kept a minute, in segments that roll each minute or 64 MiB, so
+  // that the broker's retention check (log.retention.check.interval.ms) can drop them soon.
   return {
     partitions: 1,
-    configs: { 'cleanup.policy': 'delete', 'retention.ms': '600000', 'segment.ms': '600000', 'min.insync.replicas': minIsr(settings) }
+    configs: {
+      'cleanup.policy': 'delete',
+      'retention.ms': '60000',
+      'segment.ms': '60000',
+      'segment.bytes': String(64 * 1024 * 1024),
+      'min.insync.replicas': minIsr(settings)
+    }
   }
 }
 

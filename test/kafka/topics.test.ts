@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { Admin, ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka'
 import { clientOptions } from '../../src/kafka/kafka-settings.ts'
 import { PartitionReader } from '../../src/kafka/partition-reader.ts'
-import { keyTopic, TopicAdmin } from '../../src/kafka/topics.ts'
+import { keyTopic, TopicAdmin, writtenTopic } from '../../src/kafka/topics.ts'
 import { startKafka } from '../helpers/kafka.ts'
 import type { TestKafka } from '../helpers/kafka.ts'
 import { settingsFor, uniquePrefix } from './helpers.ts'
@@ -49,6 +49,22 @@ test('ensureKeys creates the missing key topics in one go, with the key topic se
     }
   } finally {
     await Promise.all([admin.close(), reader.close(), raw.close()])
+  }
+})
+
+test('ensureWritten makes the written topic: one partition, its notices (copies of the frames) kept a minute in segments of a minute or 64 MiB', async () => {
+  const settings = settingsFor(kafka.bootstrap, uniquePrefix('written'))
+  const admin = new TopicAdmin(settings, 'test-written')
+  const raw = new Admin(clientOptions(settings, 'test-written-raw'))
+  try {
+    await admin.ensureWritten()
+    const [described] = await raw.describeConfigs({ resources: [{ resourceType: 2, resourceName: writtenTopic(settings), configurationKeys: ['cleanup.policy', 'retention.ms', 'segment.ms', 'segment.bytes'] }] })
+    const configs = Object.fromEntries(described.configs.map((c) => [c.name, c.value]))
+    assert.deepEqual(configs, { 'cleanup.policy': 'delete', 'retention.ms': '60000', 'segment.ms': '60000', 'segment.bytes': String(64 * 1024 * 1024) })
+    const metadata = await raw.metadata({ topics: [writtenTopic(settings)] })
+    assert.equal(metadata.topics.get(writtenTopic(settings))?.partitionsCount, 1)
+  } finally {
+    await Promise.all([admin.close(), raw.close()])
   }
 })
 
