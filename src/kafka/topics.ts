@@ -74,7 +74,20 @@ function keySpec (settings: KafkaSettings): TopicSpec {
       // scanned whole segments of small batches. bench:kafka, 2 matchers, 10,000 UPDATE/s, two
       // runs each (docs/benchmarks.md): broker 0.59 core at 16 KiB, 0.67-0.68 at 64 KiB,
       // 0.75-0.79 at 1 MiB.
-      'index.interval.bytes': String(16 * 1024)
+      'index.interval.bytes': String(16 * 1024),
+      // Segments of 16 MiB (the default is 1 GiB), so that retention.bytes bounds a busy key's log
+      // (a segment is deleted whole, the active one never), and index files of 16 KiB (default 10
+      // MiB): at most ~1,024 entries of each index per segment at one per 16 KiB of log, 8 KiB of
+      // offset index and 12 KiB of time index (a full index only rolls the segment early). A
+      // broker creates each index file at its full size, sparse, and maps it; the first store into
+      // a page faults it in, and the kernel reads ahead around it up to the device's read_ahead_kb
+      // (8 MiB on the test machine), zeroing that much of the file's holes in the request thread.
+      // With 10 MiB files, a thousand new key topics (a deployment's start, every hourly roll) put
+      // 0.8 of the broker's core in that zeroing (perf: 43 % of the machine's samples, kernel
+      // memset under filemap_fault, the broker's request threads) and bench:kafka's warm-up took
+      // 69 s to drain; at 16 KiB neither showed (docs/benchmarks.md, stop 19).
+      'segment.bytes': String(16 * 1024 * 1024),
+      'segment.index.bytes': String(16 * 1024)
     }
   }
 }

@@ -34,9 +34,9 @@ test('ensureKeys creates the missing key topics in one go, with the key topic se
     // Every topic answers ListOffsets right away (no "unknown topic" window after creation).
     const bounds = await Promise.all(keys.map(async (k) => await reader.bounds(keyTopic(settings, k))))
     for (const b of bounds) assert.deepEqual(b, { start: 0n, end: 0n })
-    const [described] = await raw.describeConfigs({ resources: [{ resourceType: 2, resourceName: keyTopic(settings, 'k77'), configurationKeys: ['index.interval.bytes', 'cleanup.policy', 'retention.bytes'] }] })
+    const [described] = await raw.describeConfigs({ resources: [{ resourceType: 2, resourceName: keyTopic(settings, 'k77'), configurationKeys: ['index.interval.bytes', 'cleanup.policy', 'retention.bytes', 'segment.bytes', 'segment.index.bytes'] }] })
     const configs = Object.fromEntries(described.configs.map((c) => [c.name, c.value]))
-    assert.deepEqual(configs, { 'index.interval.bytes': '16384', 'cleanup.policy': 'delete', 'retention.bytes': String(64 * 1024 * 1024) })
+    assert.deepEqual(configs, { 'index.interval.bytes': '16384', 'cleanup.policy': 'delete', 'retention.bytes': String(64 * 1024 * 1024), 'segment.bytes': String(16 * 1024 * 1024), 'segment.index.bytes': '16384' })
     const metadata = await raw.metadata({ topics: [keyTopic(settings, 'k77')] })
     assert.equal(metadata.topics.get(keyTopic(settings, 'k77'))?.partitionsCount, 1)
     assert.equal(await admin.ensureKeys(keys), 0)
