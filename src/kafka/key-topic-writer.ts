@@ -80,7 +80,7 @@ export interface KeyTopicWriterStats {
   /** Produce requests in flight now, and the most at once since the start. */
   requestsInFlight: number
   peakRequestsInFlight: number
-  /** Notices written to the written topic, and the requests of them that failed. */
+  /** Notices written to the written topic, and those that could not be (each notice is a request of its own). */
   notices: number
   noticeErrors: number
 }
@@ -488,22 +488,37 @@ export class KeyTopicWriter {
     this.noticeFrameBytes = 0
     const topic = writtenTopic(this.settings)
     const values = encodeNotices(ends)
+    // A request a notice, all sent at once on the notices' connection: the messages of one request
+    // for one partition form one record batch, which a broker refuses whole over its
+    // message.max.bytes (1 MiB by default). A notice alone stays under it (written-notices.ts);
+    // the notices after a burst of answers did not (MESSAGE_TOO_LARGE, every key in them left to
+    // the sweep).
     this.admin.ensureWritten()
-      .then(async () => await this.noticeProducer.send({ messages: values.map((value) => ({ topic, value })) }))
-      .then(() => {
-        this.counts.notices += values.length
-      }, (error: unknown) => {
-        this.counts.noticeErrors++
-        const now = Date.now()
-        if (now - this.lastNoticeErrorLog > 10_000) {
-          this.lastNoticeErrorLog = now
-          this.logger.warn({ err: error, keys: ends.size }, 'cannot write a notice of frames written: the gateways find those frames by their sweep instead')
+      .then(async () => await Promise.allSettled(values.map(async (value) => await this.noticeProducer.send({ messages: [{ topic, value }] }))))
+      .then((outcomes) => {
+        let failed = 0
+        let error: unknown
+        for (const o of outcomes) {
+          if (o.status === 'fulfilled') continue
+          failed++
+          error = o.reason
         }
-      })
+        this.counts.notices += outcomes.length - failed
+        if (failed > 0) this.noticeFailed(error, failed, ends.size)
+      }, (error: unknown) => { this.noticeFailed(error, values.length, ends.size) })
       .finally(() => {
         this.noticeSending = false
         this.sendNotices()
       })
+  }
+
+  private noticeFailed (error: unknown, notices: number, keys: number): void {
+    this.counts.noticeErrors += notices
+    const now = Date.now()
+    if (now - this.lastNoticeErrorLog > 10_000) {
+      this.lastNoticeErrorLog = now
+      this.logger.warn({ err: error, notices, keys }, 'cannot write a notice of frames written: the gateways find those frames by their sweep instead')
+    }
   }
 
   /** Index of the first admitted frame not yet written (nor sent back to a tail read). */

@@ -320,3 +320,38 @@ for (const carry of [true, false]) {
     assert.equal(w.stats.noticeErrors, 0)
   })
 }
+
+test('the notices after many answers, larger in all than the broker takes in one message batch (1 MiB), are each written and carry every frame', { timeout: 90_000 }, async (t) => {
+  // While a notice is on its way the answers that come meanwhile add to the next: after a burst,
+  // several notices of up to 512 KiB of frames each. Sent in one request they are one record
+  // batch for the written topic's partition, which the broker refuses whole (MESSAGE_TOO_LARGE).
+  const e = await env('notices-burst', t)
+  const w = e.writer()
+  const keys = Array.from({ length: 40 }, () => randomBytes(6).toString('hex'))
+  await e.admin.ensureKeys(keys)
+  const list = origins(0, 0, 100, Date.now())
+  let left = keys.length * list.length
+  let resolveDone: () => void = () => {}
+  const done = new Promise<void>((resolve) => { resolveDone = resolve })
+  w.recordSeen(0, list[0].timestamp)
+  // 40 keys x 100 frames of ~650 octets: 2.6 MB of frames, five produce requests of 512 KiB.
+  for (const o of list) for (const keyId of keys) w.write(keyId, frameOf(o, 600), o, () => { if (--left === 0) resolveDone() })
+  assert.equal(await within(done, 60_000), 'done', 'every frame written')
+  await w.flush()
+  const topic = writtenTopic(e.settings)
+  let carried = 0
+  for (let i = 0; i < 100; i++) {
+    const { start, end } = await e.reader.bounds(topic)
+    carried = 0
+    for (const r of await e.reader.readRange(topic, start, end)) {
+      const notice = parseNotice(r.value ?? Buffer.alloc(0))
+      if (notice instanceof Error) throw notice
+      for (const k of notice) carried += k.frames.length
+    }
+    if (carried >= keys.length * list.length || w.stats.noticeErrors > 0) break
+    await sleep(100)
+  }
+  assert.equal(w.stats.noticeErrors, 0, 'no notice refused')
+  assert.equal(carried, keys.length * list.length, 'every frame carried by a notice')
+  assert.ok(w.stats.notices >= 5, `${w.stats.notices} notices`)
+})
