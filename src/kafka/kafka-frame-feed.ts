@@ -232,7 +232,9 @@ export class KafkaFrameFeed implements FrameFeed {
       if (sweep && led === 0) return
       if (parts.length === 0) {
         // Nothing to take now: until a notice, the next sweep, or 10 ms (a full backlog drains).
-        await this.idle(node, sweep ? 10 : Math.min(10, nextSweep - performance.now()))
+        // (The sweep may have come due since `sweep` was set: never a negative timeout, which Node
+        // warns of on stderr.)
+        await this.idle(node, sweep ? 10 : Math.max(0, Math.min(10, nextSweep - performance.now())))
         continue
       }
       const wait = lastFetch + this.fetchIntervalMs - performance.now()
