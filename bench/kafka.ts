@@ -366,6 +366,9 @@ interface Result {
   written: number[]
   dupSkipped: number[]
   tailReads: number
+  /** Notices the matchers could not write, and frames the gateways found only by their sweep (late by up to a second). */
+  noticeErrors: number
+  swept: number
   /** Per-stage delays from the roles' bgpl_kafka_stage_delay_seconds histograms. */
   stages: string
   handed: number
@@ -454,7 +457,7 @@ async function deployment (matcherCount: number): Promise<void> {
     ]
     const sampler = new CpuSampler(() => procs().map(([n, pid]): [string, number[]] => [n.replace(/\d+$/, ''), pid === undefined ? clients.flatMap((c) => c.pid === undefined ? [] : [c.pid]) : [pid]]))
 
-    const phase = async (rate: number, seconds: number, report: boolean): Promise<{ expected: number, received: number, drainMs: number, tailReads: number }> => {
+    const phase = async (rate: number, seconds: number, report: boolean): Promise<{ expected: number, received: number, drainMs: number, tailReads: number, noticeErrors: number, swept: number }> => {
       await collect()
       const snap = async (): Promise<Map<string, number>> => {
         const m = new Map<string, number>()
@@ -462,8 +465,8 @@ async function deployment (matcherCount: number): Promise<void> {
         // A role that did not answer gives NaN (printed '-'), not 0.
         const v = (x: Map<string, number>, k: string): number => x.size === 0 ? NaN : x.get(k) ?? 0
         for (const k of ['bgpl_bus_published', 'bgpl_bus_dropped', 'bgpl_source_queue_dropped']) m.set(k, v(c, k))
-        mm.forEach((x, i) => { for (const k of ['bgpl_records_total', 'bgpl_frames_matched_total', 'bgpl_frames_written', 'bgpl_frames_duplicates_skipped', 'bgpl_key_tail_reads']) m.set(`${k}#${i}`, v(x, k)) })
-        for (const k of ['bgpl_frames_sent_total', 'bgpl_ws_slow_consumer_dropped_frames_total']) m.set(k, g.reduce((n, x) => n + v(x, k), 0))
+        mm.forEach((x, i) => { for (const k of ['bgpl_records_total', 'bgpl_frames_matched_total', 'bgpl_frames_written', 'bgpl_frames_duplicates_skipped', 'bgpl_key_tail_reads', 'bgpl_key_topic_notice_errors']) m.set(`${k}#${i}`, v(x, k)) })
+        for (const k of ['bgpl_frames_sent_total', 'bgpl_ws_slow_consumer_dropped_frames_total', 'bgpl_kafka_swept_frames']) m.set(k, g.reduce((n, x) => n + v(x, k), 0))
         // Per-stage delays (cumulative histogram buckets, summed over the roles of the stage).
         for (const [stage, xs] of [['taken', mm], ['written', mm], ['fetched', g]] as const) {
           for (const x of xs) {
@@ -541,7 +544,9 @@ async function deployment (matcherCount: number): Promise<void> {
       const m1 = await snap()
       const d = (k: string): number => (m1.get(k) ?? NaN) - (m0.get(k) ?? NaN)
       const tailReads = matchers.reduce((n, _, i) => n + d(`bgpl_key_tail_reads#${i}`), 0)
-      if (!report) return { expected, received, drainMs, tailReads }
+      const noticeErrors = matchers.reduce((n, _, i) => n + d(`bgpl_key_topic_notice_errors#${i}`), 0)
+      const swept = d('bgpl_kafka_swept_frames')
+      if (!report) return { expected, received, drainMs, tailReads, noticeErrors, swept }
 
       // Frames per stamp. The feeder stamps an UPDATE's buffer in place before copying its batch:
       // a batch longer than the file (after a wait on TCP at a high rate) holds an UPDATE twice,
@@ -621,6 +626,8 @@ async function deployment (matcherCount: number): Promise<void> {
         written: matchers.map((_, i) => d(`bgpl_frames_written#${i}`)),
         dupSkipped: matchers.map((_, i) => d(`bgpl_frames_duplicates_skipped#${i}`)),
         tailReads,
+        noticeErrors,
+        swept,
         stages: (['taken', 'written', 'fetched'] as const).map((stage) => `${stage} p50 ${stageQuantile(m0, m1, stage, 0.5)}, p99 ${stageQuantile(m0, m1, stage, 0.99)}`).join('; '),
         handed: d('bgpl_frames_sent_total'),
         slowDrops: d('bgpl_ws_slow_consumer_dropped_frames_total'),
@@ -629,14 +636,14 @@ async function deployment (matcherCount: number): Promise<void> {
       })
       const errorTexts = last.flatMap((g) => g.errorTexts)
       if (errorTexts.length > 0) console.log(`  error frames: ${errorTexts.slice(0, 2).join(' | ')}`)
-      return { expected, received, drainMs, tailReads }
+      return { expected, received, drainMs, tailReads, noticeErrors, swept }
     }
 
     const warm = Number(values['warmup-seconds'])
     if (warm > 0) {
       console.log(`warm-up: ${warm} s at 10,000 UPDATE/s (group joins, each key topic's first tail read, the JIT of the roles and the broker), not reported; drained for up to ${WARMUP_DRAIN_MS / 1000} s`)
       const w = await phase(10_000, warm, false)
-      console.log(`  warm-up: ${fmt(w.received)} of ${fmt(w.expected)} frames received, drain ${(w.drainMs / 1000).toFixed(1)} s after the last UPDATE; key topic tail reads ${fmt(w.tailReads)}`)
+      console.log(`  warm-up: ${fmt(w.received)} of ${fmt(w.expected)} frames received, drain ${(w.drainMs / 1000).toFixed(1)} s after the last UPDATE; key topic tail reads ${fmt(w.tailReads)}; notices refused ${fmt(w.noticeErrors)}; frames found by the sweep ${fmt(w.swept)}`)
     }
     for (const rate of RATES) {
       console.log(`run: ${fmt(rate)} UPDATE/s for ${SECONDS} s, ${matcherCount} matcher(s) ... (load average ${loadavg().map((x) => x.toFixed(2)).join(' ')})`)
@@ -688,7 +695,7 @@ console.log('')
 for (const r of results) {
   console.log(`${r.matchers} matcher(s), ${fmt(r.rate)}/s: ${fmt(r.published)} records published by the collector; matchers took ${r.recordsTaken.map(fmt).join(' + ')} records, made ${r.matched.map(fmt).join(' + ')} frames ` +
     `(expected ${fmt(r.expected)}), wrote ${r.written.map(fmt).join(' + ')} (skipped as already written ${r.dupSkipped.map(fmt).join(' + ')}); gateway handed ${fmt(r.handed)} to sockets; clients received ${fmt(r.frames)} ` +
-    `(${fmt(r.e2e.n)} timed, ${r.late} from an earlier run, ${fmt(r.restamped)} carrying the stamp of the UPDATE's next copy in the same feeder batch); key topic tail reads ${fmt(r.tailReads)}; stage delays: ${r.stages}; error frames ${r.errors}, closes ${r.closed}, slow-consumer drops ${fmt(r.slowDrops)}; feeder waits on TCP ${r.stalls}; drain after the last UPDATE ${(r.drainMs / 1000).toFixed(1)} s; ` +
+    `(${fmt(r.e2e.n)} timed, ${r.late} from an earlier run, ${fmt(r.restamped)} carrying the stamp of the UPDATE's next copy in the same feeder batch); key topic tail reads ${fmt(r.tailReads)}; notices refused ${fmt(r.noticeErrors)}; frames found by the sweep ${fmt(r.swept)}; stage delays: ${r.stages}; error frames ${r.errors}, closes ${r.closed}, slow-consumer drops ${fmt(r.slowDrops)}; feeder waits on TCP ${r.stalls}; drain after the last UPDATE ${(r.drainMs / 1000).toFixed(1)} s; ` +
     `busiest second (from ${r.box.peakAtS.toFixed(1)} s): ${r.box.peakCores.toFixed(2)} of ${availableParallelism()} cores busy, ${[...r.box.peakByProcess].map(([n, c]) => `${n} ${c.toFixed(2)}`).join(', ')}; ` +
     `p99 ${r.e2e.p99 < 100 ? 'meets' : 'misses'} the 100 ms target`)
 }
