@@ -18,9 +18,10 @@
 // (frames for records at or after it cannot be older than that record), or the topic's start.
 //
 // Once a request is answered, a notice on the written topic says which keys' topics grew and where
-// they end now (written-notices.ts): the gateways fetch those topics at once. Notices go one
-// request at a time, what comes meanwhile in the next; a notice that fails is not sent again (the
-// gateways' sweep finds those frames, a little later).
+// they end now, with the frames just written (written-notices.ts): the gateways hand those frames
+// to their sessions at once. Notices go out a group at a time (each notice its own request, the
+// group sent at once), what is answered meanwhile in the next group; a notice that fails is not
+// sent again (the gateways' sweep finds those frames, up to a second later).
 import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka'
 import type { Logger } from '../log.ts'
 import { clientOptions } from './kafka-settings.ts'
