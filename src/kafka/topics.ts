@@ -83,9 +83,9 @@ function keySpec (settings: KafkaSettings): TopicSpec {
       // a page faults it in, and the kernel reads ahead around it up to the device's read_ahead_kb
       // (8 MiB on the test machine), zeroing that much of the file's holes in the request thread.
       // With 10 MiB files, a thousand new key topics (a deployment's start, every hourly roll) put
-      // 0.8 of the broker's core in that zeroing (perf: 43 % of the machine's samples, kernel
-      // memset under filemap_fault, the broker's request threads) and bench:kafka's warm-up took
-      // 69 s to drain; at 16 KiB neither showed (docs/benchmarks.md, stop 19).
+      // up to 0.88 of the broker's core in that zeroing (perf: 43 % of the machine's samples,
+      // kernel memset under filemap_fault, the broker's request threads) and bench:kafka's warm-up
+      // took 65 - 69 s to drain; at 16 KiB 6 - 8 s (docs/benchmarks.md, stop 19).
       'segment.bytes': String(16 * 1024 * 1024),
       'segment.index.bytes': String(16 * 1024)
     }

@@ -100,6 +100,19 @@ async function writeAll (writer: KeyTopicWriter, keyId: string, list: readonly F
   await writer.flush()
 }
 
+/** Hand every frame of `list` to the writer for each of the keys in turn; resolves when all are written (no flush). */
+async function writeEach (writer: KeyTopicWriter, keyIds: readonly string[], list: readonly FrameOrigin[], pad = 0): Promise<void> {
+  let left = keyIds.length * list.length
+  let resolveDone: () => void = () => {}
+  const done = new Promise<void>((resolve) => { resolveDone = resolve })
+  if (left === 0) resolveDone()
+  for (const o of list) {
+    writer.recordSeen(o.partition, o.timestamp)
+    for (const keyId of keyIds) writer.write(keyId, frameOf(o, pad), o, () => { if (--left === 0) resolveDone() })
+  }
+  await done
+}
+
 function originHeaders (frames: readonly FetchedRecord[]): string[] {
   return frames.map((f) => f.headers.get('o') ?? 'none')
 }
@@ -257,12 +270,7 @@ test('many keys with two requests in flight: every key topic gets its frames onc
   const keys = Array.from({ length: 30 }, () => randomBytes(6).toString('hex'))
   await e.admin.ensureKeys(keys)
   const list = origins(0, 0, 40, Date.now())
-  let left = keys.length * list.length
-  let resolveDone: () => void = () => {}
-  const done = new Promise<void>((resolve) => { resolveDone = resolve })
-  w.recordSeen(0, list[0].timestamp)
-  for (const o of list) for (const keyId of keys) w.write(keyId, frameOf(o), o, () => { if (--left === 0) resolveDone() })
-  assert.equal(await within(done, 60_000), 'done', 'every frame written')
+  assert.equal(await within(writeEach(w, keys, list), 60_000), 'done', 'every frame written')
   await w.flush()
   assert.equal(w.stats.peakRequestsInFlight, 2, 'two requests were in flight at once')
   assert.equal(w.stats.requestsInFlight, 0)
@@ -330,13 +338,8 @@ test('the notices after many answers, larger in all than the broker takes in one
   const keys = Array.from({ length: 40 }, () => randomBytes(6).toString('hex'))
   await e.admin.ensureKeys(keys)
   const list = origins(0, 0, 100, Date.now())
-  let left = keys.length * list.length
-  let resolveDone: () => void = () => {}
-  const done = new Promise<void>((resolve) => { resolveDone = resolve })
-  w.recordSeen(0, list[0].timestamp)
   // 40 keys x 100 frames of ~650 octets: 2.6 MB of frames, five produce requests of 512 KiB.
-  for (const o of list) for (const keyId of keys) w.write(keyId, frameOf(o, 600), o, () => { if (--left === 0) resolveDone() })
-  assert.equal(await within(done, 60_000), 'done', 'every frame written')
+  assert.equal(await within(writeEach(w, keys, list, 600), 60_000), 'done', 'every frame written')
   await w.flush()
   const topic = writtenTopic(e.settings)
   let carried = 0
