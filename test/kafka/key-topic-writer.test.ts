@@ -88,15 +88,7 @@ function frameOf (o: FrameOrigin, pad = 0): string {
 
 /** Hand every frame to the writer (recordSeen first for each partition, as the matcher does); resolves when all are done and flushed. */
 async function writeAll (writer: KeyTopicWriter, keyId: string, list: readonly FrameOrigin[], pad = 0): Promise<void> {
-  let left = list.length
-  let resolveDone: () => void = () => {}
-  const done = new Promise<void>((resolve) => { resolveDone = resolve })
-  if (left === 0) resolveDone()
-  for (const o of list) {
-    writer.recordSeen(o.partition, o.timestamp)
-    writer.write(keyId, frameOf(o, pad), o, () => { if (--left === 0) resolveDone() })
-  }
-  await done
+  await writeEach(writer, [keyId], list, pad)
   await writer.flush()
 }
 
