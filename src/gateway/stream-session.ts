@@ -11,15 +11,16 @@
 //
 // Keepalive: a ping every `pingIntervalMs`; a client that has not answered the previous ping by
 // the next one is dead and its connection is cut. The store's session lease is renewed every
-// `renewIntervalMs` (the key stays in use while the session is open); a lease the store no longer
-// knows (the key was revoked, or the lease lapsed and the slot was taken) ends the session.
+// `renewIntervalMs` (the key stays in use while the session is open). A lease the store no longer
+// knows is opened again while the client is connected (renewals came late, a reaper removed it),
+// unless the store refuses (the key revoked, its prefixes gone, another session in the slot): that
+// error ends the session.
 // Both timers first fire at a random point of their first period, then every period: sessions
 // opened together (a restart, a bench) would otherwise ping and renew all at once, a burst of
 // synchronous store calls and socket writes that delays every frame behind it.
 import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
-import { InternalError, KeyRevokedError, SlowConsumerError } from '../errors.ts'
-import type { ServiceError } from '../errors.ts'
+import { ServiceError, SlowConsumerError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import type { LoggedFrame } from '../matcher/delivery-log.ts'
 import type { FrameSink } from '../service/live-service.ts'
@@ -76,7 +77,8 @@ export interface StreamSessionOptions {
 
 export class StreamSession implements FrameSink {
   readonly keyId: string
-  readonly sessionId: string
+  /** The store's session; a new one after a lapsed lease is opened again (renew). */
+  sessionId: string
   /** Seq of the last frame handed to the socket (0 before the first). */
   lastSeq = 0
   private readonly ws: WebSocket
@@ -95,6 +97,9 @@ export class StreamSession implements FrameSink {
   private inFlightBytes = 0
   private alive = true
   private closing = false
+  /** The connection is closed (the store's session is closed, or being closed, with it). */
+  private gone = false
+  private renewing = false
   private closeReason: CloseReason = 'client'
   private readonly pingTimer: SpreadTimer
   private readonly renewTimer: SpreadTimer
@@ -121,6 +126,7 @@ export class StreamSession implements FrameSink {
     this.renewTimer = new SpreadTimer(() => { this.renew().catch(() => {}) }, this.limits.renewIntervalMs)
     this.closed = new Promise((resolve) => {
       this.ws.once('close', (code) => {
+        this.gone = true
         this.pingTimer.clear()
         this.renewTimer.clear()
         if (this.cutTimer !== undefined) clearTimeout(this.cutTimer)
@@ -264,15 +270,34 @@ export class StreamSession implements FrameSink {
   }
 
   private async renew (): Promise<void> {
-    if (this.closing) return
+    // One renewal at a time: a late one overlapping the next would open the session twice.
+    if (this.closing || this.renewing) return
+    this.renewing = true
     try {
       const until = await this.renewLease(this.sessionId)
       if (until !== null || this.closing) return
-      const key = await this.store.getKey(this.keyId)
-      if (key !== null && key.revokedAt !== null) this.fail(new KeyRevokedError(this.keyId), 'lease_lost')
-      else this.fail(new InternalError('The session lapsed on the server; connect again.'), 'lease_lost')
+      // The store no longer has the session: the key was revoked, or the lease lapsed (renewals
+      // late: a busy store or gateway) and a reaper removed it. The client is still here, so the
+      // session is opened again unless the store refuses (the key revoked, its prefixes gone,
+      // another session of the key opened since): then that error closes the stream.
+      const lapsed = this.sessionId
+      const opened = await this.store.openSession(this.keyId, this.now())
+      if (this.gone) {
+        await this.store.closeSession(opened.sessionId, this.now())
+        return
+      }
+      this.sessionId = opened.sessionId
+      this.metrics?.sessionsReopened.inc()
+      this.logger.warn({ lapsed, sessionId: opened.sessionId }, 'the session\'s lease had lapsed in the store (renewals late): opened again')
     } catch (err) {
+      if (err instanceof ServiceError && err.code !== 'INTERNAL') {
+        this.logger.info({ code: err.code }, 'the session is gone from the store and cannot be opened again')
+        this.fail(err, 'lease_lost')
+        return
+      }
       this.logger.error({ err }, 'cannot renew the session lease')
+    } finally {
+      this.renewing = false
     }
   }
 

@@ -20,6 +20,8 @@ export interface ServiceMetrics {
   sessionsRefused: Counter<'code'>
   /** Sessions closed, by reason (client, slow_consumer, dead_peer, lease_lost, shutdown, error). */
   sessionsClosed: Counter<'reason'>
+  /** Sessions whose lease lapsed in the store while they stayed connected, opened there again. */
+  sessionsReopened: Counter
   /** Frames not sent to a session because it was closed as a slow consumer. */
   slowConsumerDrops: Counter
   /** Resumes answered with a gap frame, by reason (too_old, reset). */
@@ -53,6 +55,7 @@ export function createServiceMetrics (registry: Registry): ServiceMetrics {
     sessionsOpened: new Counter({ name: 'bgpl_ws_sessions_opened_total', help: 'Websocket sessions opened', registers }),
     sessionsRefused: new Counter({ name: 'bgpl_ws_sessions_refused_total', help: 'Websocket connections refused, by error code', labelNames: ['code'], registers }),
     sessionsClosed: new Counter({ name: 'bgpl_ws_sessions_closed_total', help: 'Websocket sessions closed, by reason', labelNames: ['reason'], registers }),
+    sessionsReopened: new Counter({ name: 'bgpl_ws_sessions_reopened_total', help: 'Websocket sessions whose lease lapsed in the store while connected (renewals late), opened there again', registers }),
     slowConsumerDrops: new Counter({ name: 'bgpl_ws_slow_consumer_dropped_frames_total', help: 'Frames not sent because their session was closed as a slow consumer', registers }),
     resumeGaps: new Counter({ name: 'bgpl_ws_resume_gaps_total', help: 'Resumes answered with a gap frame, by reason', labelNames: ['reason'], registers }),
     keysExpired: new Counter({ name: 'bgpl_keys_expired_total', help: 'Keys whose prefixes were cleared after the idle timeout', registers }),

@@ -1,6 +1,7 @@
 // The websocket stream with real ws clients over a real store: refusals (error frame, then the
 // close code), live frames, one session per key, resume with `since`, the gap frame, a prefix
-// change on an open session, keepalive of a dead peer.
+// change on an open session, keepalive of a dead peer, a session gone from the store while its
+// client is connected (opened again, or closed with the store's reason).
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { WebSocket } from 'ws'
@@ -217,6 +218,67 @@ describe('stream gateway', () => {
   })
 })
 
+describe('stream gateway, a session gone from the store while connected', () => {
+  let fx: GatewayFixture
+  afterEach(async () => { await fx.close() })
+
+  /** Remove every session whose lease would have lapsed 91 s from now: what a reaper does after late renewals. */
+  async function reapSessions (): Promise<void> {
+    await fx.store.expireIdle(new Date(Date.now() + 91_000))
+  }
+
+  it('opens the session again when its lease lapsed and was reaped: the stream goes on, no frame lost', async () => {
+    fx = await startGatewayFixture({ limits: { renewIntervalMs: 100 } })
+    const { key, id } = await fx.makeKey(['10.1.0.0/16'])
+    const client = await fx.connect(`?api_key=${key}`)
+    fx.bus.publish(announce(['10.1.0.0/16'], 1))
+    await client.waitFor((f) => f.length === 1, 'a frame')
+    await reapSessions()
+    assert.equal(await fx.store.countOpenSessions(id, new Date()), 0)
+    await waitFor(async () => (await fx.metrics.sessionsReopened.get()).values[0].value === 1, 'the session opened again')
+    assert.equal(await fx.store.countOpenSessions(id, new Date()), 1)
+    fx.bus.publish(announce(['10.1.0.0/16'], 2))
+    await client.waitFor((f) => f.length === 2, 'a frame after')
+    assert.deepEqual(seqs(client.frames), [1, 2])
+    assert.equal(client.ws.readyState, client.ws.OPEN)
+    // Closing the stream closes the session it holds now.
+    client.ws.close(1000)
+    await client.closed
+    await waitFor(async () => await fx.store.countOpenSessions(id, new Date()) === 0, 'the reopened session closed')
+    const closedByReason = await fx.metrics.sessionsClosed.get()
+    assert.deepEqual(closedByReason.values.map((v) => [v.labels.reason, v.value]), [['client', 1]])
+  })
+
+  it('closes it with SESSION_ALREADY_OPEN when another session of the key took its place', async () => {
+    fx = await startGatewayFixture({ limits: { renewIntervalMs: 1_000 } })
+    const { key, id } = await fx.makeKey(['10.1.0.0/16'])
+    const first = await fx.connect(`?api_key=${key}`)
+    const connectedAt = Date.now()
+    // Right after a renewal (its lease then ends 90 s after it) the next is a second away: time to
+    // reap the session and open another before the first renews again.
+    await waitFor(async () => await fx.store.countOpenSessions(id, new Date(connectedAt + 90_050)) === 1, 'a renewal')
+    await reapSessions()
+    const second = await fx.connect(`?api_key=${key}`)
+    const frame = await refusedWith(first, 'SESSION_ALREADY_OPEN', 4009)
+    assert.deepEqual(frame.details, { keyId: id, maxSessions: 1 })
+    fx.bus.publish(announce(['10.1.0.0/16']))
+    await second.waitFor((f) => f.length === 1, 'a frame on the second')
+    assert.equal(await fx.store.countOpenSessions(id, new Date()), 1)
+    assert.equal((await fx.metrics.sessionsReopened.get()).values[0].value, 0)
+  })
+
+  it('closes it with KEY_REVOKED when the key is revoked', async () => {
+    fx = await startGatewayFixture({ limits: { renewIntervalMs: 100 } })
+    const { key, id } = await fx.makeKey(['10.1.0.0/16'])
+    const client = await fx.connect(`?api_key=${key}`)
+    await fx.store.revokeKey(id, new Date())
+    await refusedWith(client, 'KEY_REVOKED', 4003)
+    await waitFor(() => fx.gateway.sessionsFor(id) === 0, 'the session to go')
+    const closedByReason = await fx.metrics.sessionsClosed.get()
+    assert.deepEqual(closedByReason.values.map((v) => [v.labels.reason, v.value]), [['lease_lost', 1]])
+  })
+})
+
 describe('stream gateway, a short delivery log', () => {
   it('says when since is older than the log, then sends what is kept and live frames', async () => {
     const fx = await startGatewayFixture({ log: { maxFramesPerKey: 3 } })
@@ -238,9 +300,9 @@ describe('stream gateway, a short delivery log', () => {
   })
 })
 
-async function waitFor (test: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+async function waitFor (test: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  while (!test()) {
+  while (!await test()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
