@@ -234,7 +234,7 @@ describe('stream gateway, a session gone from the store while connected', () => 
     fx.bus.publish(announce(['10.1.0.0/16'], 1))
     await client.waitFor((f) => f.length === 1, 'a frame')
     await reapSessions()
-    assert.equal(await fx.store.countOpenSessions(id, new Date()), 0)
+    // The next renewal finds the session gone (a renewal already on its way may find it first).
     await waitFor(async () => (await fx.metrics.sessionsReopened.get()).values[0].value === 1, 'the session opened again')
     assert.equal(await fx.store.countOpenSessions(id, new Date()), 1)
     fx.bus.publish(announce(['10.1.0.0/16'], 2))
