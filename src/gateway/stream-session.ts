@@ -97,8 +97,6 @@ export class StreamSession implements FrameSink {
   private inFlightBytes = 0
   private alive = true
   private closing = false
-  /** The connection is closed (the store's session is closed, or being closed, with it). */
-  private gone = false
   private renewing = false
   private closeReason: CloseReason = 'client'
   private readonly pingTimer: SpreadTimer
@@ -126,7 +124,6 @@ export class StreamSession implements FrameSink {
     this.renewTimer = new SpreadTimer(() => { this.renew().catch(() => {}) }, this.limits.renewIntervalMs)
     this.closed = new Promise((resolve) => {
       this.ws.once('close', (code) => {
-        this.gone = true
         this.pingTimer.clear()
         this.renewTimer.clear()
         if (this.cutTimer !== undefined) clearTimeout(this.cutTimer)
@@ -282,7 +279,8 @@ export class StreamSession implements FrameSink {
       // another session of the key opened since): then that error closes the stream.
       const lapsed = this.sessionId
       const opened = await this.store.openSession(this.keyId, this.now())
-      if (this.gone) {
+      // The connection closed meanwhile: its close handler closed the lapsed session, not this one.
+      if (this.ws.readyState === this.ws.CLOSED) {
         await this.store.closeSession(opened.sessionId, this.now())
         return
       }
